@@ -1,0 +1,31 @@
+package org.ketafhir;
+
+import org.ketafhir.server.FhirServerConfig;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.data.jpa.JpaRepositoriesAutoConfiguration;
+import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
+import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
+import org.springframework.context.annotation.Import;
+
+/**
+ * KetaFHIR: a FHIR R4 server for ketamine-therapy clinics on HAPI FHIR JPA.
+ *
+ * <p>Capabilities are assembled explicitly with {@link Import}: there is no component scan, so what runs
+ * is exactly what the configuration classes name. HAPI declares its own JPA repositories, so Spring Data's auto-configuration is off;
+ * Elasticsearch is not used (HAPI's client library is on the classpath, Boot would otherwise connect to it).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration(exclude = {
+    ThymeleafAutoConfiguration.class,
+    JpaRepositoriesAutoConfiguration.class,
+    ElasticsearchRestClientAutoConfiguration.class
+})
+@Import(FhirServerConfig.class)
+public class KetaFhirApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(KetaFhirApplication.class, args);
+    }
+}

@@ -1,0 +1,51 @@
+package org.ketafhir.server;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shapes what a client sees when a request fails.
+ *
+ * <ul>
+ *   <li>A version conflict on a request that carried {@code If-Match} is a failed precondition: FHIR R4
+ *       (http.html, "Managing Resource Contention") prescribes 412, where HAPI answers 409.</li>
+ *   <li>An unexpected failure becomes a 500 whose OperationOutcome names an incident id and nothing else: no
+ *       exception text, SQL or stack trace reaches the client. The details go to the server log under the same
+ *       id, without the request body.</li>
+ * </ul>
+ */
+@Interceptor
+public class ErrorResponseInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorResponseInterceptor.class);
+
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException shapeOutgoingException(RequestDetails request, Throwable failure) {
+        if (failure instanceof ResourceVersionConflictException conflict && hasIfMatch(request)) {
+            return new PreconditionFailedException("If-Match precondition failed: " + conflict.getMessage());
+        }
+        if (failure instanceof BaseServerResponseException known && known.getStatusCode() != 500) {
+            return known;
+        }
+        String incident = UUID.randomUUID().toString();
+        log.error("Incident {}: {} {} failed with {}", incident, request.getRequestType(),
+                request.getRequestPath(), failure.getClass().getName(), failure);
+        return new InternalErrorException(
+                "The server could not complete the request. Incident " + incident + " has been logged.");
+    }
+
+    private static boolean hasIfMatch(RequestDetails request) {
+        String ifMatch = request.getHeader(Constants.HEADER_IF_MATCH);
+        return ifMatch != null && !ifMatch.isBlank();
+    }
+}

@@ -1,0 +1,35 @@
+package org.ketafhir.server;
+
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Positive;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Settings of the FHIR REST server and its JPA storage, bound from {@code ketafhir.server.*}.
+ *
+ * @param baseUrl           the public base URL written into links and Location headers; blank means
+ *                          "derive it from the incoming request"
+ * @param defaultPageSize   search page size when the client sends no {@code _count}
+ * @param maxPageSize       the largest page a client may ask for with {@code _count}
+ * @param bulkExport        whether Bulk Data {@code $export} is offered
+ * @param openApi           whether the OpenAPI description and Swagger UI are served under {@code /fhir/api-docs}
+ * @param deleteExpunge     whether {@code _expunge=true} deletes may physically remove data
+ */
+@Validated
+@ConfigurationProperties("ketafhir.server")
+public record FhirServerProperties(
+        @DefaultValue("") String baseUrl,
+        @DefaultValue("20") @Positive int defaultPageSize,
+        @DefaultValue("500") @Positive @Max(10_000) int maxPageSize,
+        @DefaultValue("true") boolean bulkExport,
+        @DefaultValue("true") boolean openApi,
+        @DefaultValue("false") boolean deleteExpunge) {
+
+    @AssertTrue(message = "ketafhir.server.default-page-size must not exceed ketafhir.server.max-page-size")
+    boolean isPageSizesConsistent() {
+        return defaultPageSize <= maxPageSize;
+    }
+}

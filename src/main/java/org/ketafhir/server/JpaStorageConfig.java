@@ -1,0 +1,97 @@
+package org.ketafhir.server;
+
+import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
+import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
+import ca.uhn.fhir.jpa.binstore.DatabaseBinaryContentStorageSvcImpl;
+import ca.uhn.fhir.jpa.config.HapiJpaConfig;
+import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
+import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.entity.StorageSettings;
+import jakarta.persistence.EntityManagerFactory;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.orm.jpa.JpaTransactionManager;
+import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
+
+/**
+ * HAPI's JPA storage for R4: DAOs, search, terminology, Batch2 (bulk export) and the entity manager on the
+ * Spring Boot {@link DataSource} (H2 files by default, PostgreSQL with the {@code postgres} profile).
+ * Hibernate settings (dialect, schema update, batching) come from {@code spring.jpa.properties} in
+ * {@code config/application.yaml}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(FhirServerProperties.class)
+@Import({
+    JpaR4Config.class,
+    HapiJpaConfig.class,
+    ThreadPoolFactoryConfig.class,
+    JpaBatch2Config.class,
+    Batch2JobsConfig.class
+})
+public class JpaStorageConfig {
+
+    @Bean
+    public JpaStorageSettings storageSettings(FhirServerProperties properties) {
+        JpaStorageSettings settings = new JpaStorageSettings();
+        // Referential integrity: a reference must point at a stored resource, and a referenced resource
+        // cannot be deleted. Both are HAPI defaults; stated here because clinics rely on them.
+        settings.setEnforceReferentialIntegrityOnWrite(true);
+        settings.setEnforceReferentialIntegrityOnDelete(true);
+        settings.setAutoCreatePlaceholderReferenceTargets(false);
+        settings.setAllowInlineMatchUrlReferences(true);
+        settings.setAllowMultipleDelete(true);
+        settings.setDeleteExpungeEnabled(properties.deleteExpunge());
+        settings.setExpungeEnabled(properties.deleteExpunge());
+        // Conditional creates and updates resolve their match URL once per identifier, not per request.
+        settings.setMatchUrlCacheEnabled(true);
+        // Searches for ":missing" need explicit indexes of absent fields.
+        settings.setIndexMissingFields(StorageSettings.IndexEnabledEnum.ENABLED);
+        settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+        // Bulk export jobs are small on a clinic server: pick up finished steps promptly.
+        settings.setJobFastTrackingEnabled(true);
+        return settings;
+    }
+
+    @Bean
+    public PartitionSettings partitionSettings() {
+        return new PartitionSettings();
+    }
+
+    @Bean
+    @Primary
+    public LocalContainerEntityManagerFactoryBean entityManagerFactory(
+            ConfigurableListableBeanFactory beanFactory,
+            FhirContext fhirContext,
+            JpaStorageSettings storageSettings,
+            JpaProperties jpaProperties,
+            DataSource dataSource) {
+        LocalContainerEntityManagerFactoryBean factory =
+                HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
+        factory.setPersistenceUnitName("HAPI_PU");
+        factory.setDataSource(dataSource);
+        factory.setJpaPropertyMap(jpaProperties.getProperties());
+        return factory;
+    }
+
+    @Bean
+    @Primary
+    public JpaTransactionManager transactionManager(EntityManagerFactory entityManagerFactory) {
+        return new JpaTransactionManager(entityManagerFactory);
+    }
+
+    /** Bulk export writes its NDJSON files as Binary content in the database, so every node can serve them. */
+    @Bean
+    public DatabaseBinaryContentStorageSvcImpl binaryStorageSvc() {
+        return new DatabaseBinaryContentStorageSvcImpl();
+    }
+}
