@@ -3,13 +3,17 @@ package org.ketafhir.server;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.Constants;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import java.util.UUID;
+import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IIdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A version conflict on a request that carried {@code If-Match} is a failed precondition: FHIR R4
  *       (http.html, "Managing Resource Contention") prescribes 412, where HAPI answers 409.</li>
+ *   <li>Unparseable values in the request (HAPI's {@link DataFormatException}) are the client's error: 400.</li>
  *   <li>An unexpected failure becomes a 500 whose OperationOutcome names an incident id and nothing else: no
  *       exception text, SQL or stack trace reaches the client. The details go to the server log under the same
  *       id, without the request body.</li>
@@ -27,12 +32,17 @@ import org.slf4j.LoggerFactory;
 @Interceptor
 public class ErrorResponseInterceptor {
 
+    private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Logger log = LoggerFactory.getLogger(ErrorResponseInterceptor.class);
 
     @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
     public BaseServerResponseException shapeOutgoingException(RequestDetails request, Throwable failure) {
         if (failure instanceof ResourceVersionConflictException conflict && hasIfMatch(request)) {
             return new PreconditionFailedException("If-Match precondition failed: " + conflict.getMessage());
+        }
+        if (failure instanceof DataFormatException badValue) {
+            // HAPI raises this for unparseable client input (e.g. a search parameter "birthdate=notadate").
+            return new InvalidRequestException(badValue.getMessage());
         }
         if (failure instanceof BaseServerResponseException known && known.getStatusCode() != 500) {
             return known;
@@ -42,6 +52,16 @@ public class ErrorResponseInterceptor {
                 request.getRequestPath(), failure.getClass().getName(), failure);
         return new InternalErrorException(
                 "The server could not complete the request. Incident " + incident + " has been logged.");
+    }
+
+    /** FHIR R4 ids: 1 to 64 of A-Z, a-z, 0-9, '-' and '.' (datatypes.html#id). */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+    public void refuseInvalidIds(RequestDetails request) {
+        IIdType id = request.getId();
+        if (id != null && id.hasIdPart() && !VALID_ID.matcher(id.getIdPart()).matches()) {
+            throw new InvalidRequestException("Invalid resource id '" + id.getIdPart()
+                    + "': a FHIR id is 1 to 64 characters of A-Z, a-z, 0-9, '-' and '.'");
+        }
     }
 
     private static boolean hasIfMatch(RequestDetails request) {
