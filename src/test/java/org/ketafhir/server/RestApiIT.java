@@ -78,8 +78,8 @@ class RestApiIT extends FhirServerTestBase {
                 assertThat(e.getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.DELETE);
             }
         });
-        assertThat(type.getEntry()).anySatisfy(e -> assertThat(e.getResource().getIdElement().getIdPart())
-                .isEqualTo(id.getIdPart()));
+        assertThat(type.getEntry()).filteredOn(Bundle.BundleEntryComponent::hasResource)
+                .anySatisfy(e -> assertThat(e.getResource().getIdElement().getIdPart()).isEqualTo(id.getIdPart()));
 
         Bundle system = client().history().onServer().returnBundle(Bundle.class).execute();
         assertThat(system.getEntry()).isNotEmpty();
