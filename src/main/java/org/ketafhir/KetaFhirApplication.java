@@ -1,5 +1,6 @@
 package org.ketafhir;
 
+import org.ketafhir.ig.IgConfig;
 import org.ketafhir.server.FhirServerConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -22,7 +23,7 @@ import org.springframework.context.annotation.Import;
     JpaRepositoriesAutoConfiguration.class,
     ElasticsearchRestClientAutoConfiguration.class
 })
-@Import(FhirServerConfig.class)
+@Import({FhirServerConfig.class, IgConfig.class})
 public class KetaFhirApplication {
 
     public static void main(String[] args) {

@@ -49,7 +49,7 @@ public final class TestDatabase {
         } else {
             Path file = Path.of("target", "it-data", RUN, name, "ketafhir").toAbsolutePath();
             properties.put("spring.datasource.url",
-                    "jdbc:h2:file:" + file + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000");
+                    "jdbc:h2:file:" + file + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
         }
         return properties;
     }

@@ -1,0 +1,116 @@
+package org.ketafhir.ig;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
+import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.param.UriParam;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import org.hl7.fhir.r4.model.ImplementationGuide;
+import org.hl7.fhir.utilities.npm.NpmPackage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.io.Resource;
+
+/**
+ * Installs the guide's NPM package from the application's own classpath with HAPI's package installer: the
+ * conformance resources are stored (and served) like any other resource, SearchParameters become active, and the
+ * JPA validation support finds the profiles. Nothing is fetched from the network (dependencies are not fetched;
+ * the R4 core definitions ship with HAPI).
+ *
+ * <p>The ImplementationGuide resource is stored last, tagged with the package's SHA-256: when a later start finds
+ * it with the same digest, the package is already installed and start-up skips the work (snapshots included).
+ * It is stored without its example entries, which point at example records that a clinic database does not hold
+ * (the examples stay in the package for other systems).
+ */
+class GuideInstaller implements ApplicationRunner {
+
+    /** Conformance resources the server stores from the package; examples are not stored. */
+    static final List<String> INSTALLED_TYPES = List.of(
+            "CodeSystem", "ValueSet", "StructureDefinition", "SearchParameter", "Questionnaire",
+            "OperationDefinition");
+    static final String PACKAGE_DIGEST_SYSTEM = "http://ketafhir.org/fhir/package-sha256";
+
+    private static final Logger log = LoggerFactory.getLogger(GuideInstaller.class);
+
+    private final IPackageInstallerSvc installer;
+    private final IFhirResourceDao<ImplementationGuide> guideDao;
+    private final Resource packageFile;
+
+    GuideInstaller(IPackageInstallerSvc installer, IFhirResourceDao<ImplementationGuide> guideDao,
+            Resource packageFile) {
+        this.installer = installer;
+        this.guideDao = guideDao;
+        this.packageFile = packageFile;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws IOException {
+        byte[] contents;
+        try (InputStream in = packageFile.getInputStream()) {
+            contents = in.readAllBytes();
+        }
+        NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(contents));
+        ImplementationGuide guide = guideOf(npm);
+        String digest = sha256(contents);
+        if (alreadyInstalled(guide.getUrl(), digest)) {
+            log.info("Implementation guide {}#{} already installed (package sha256 {})", npm.name(), npm.version(),
+                    digest);
+            return;
+        }
+
+        long started = System.nanoTime();
+        PackageInstallationSpec spec = new PackageInstallationSpec()
+                .setName(npm.name())
+                .setVersion(npm.version())
+                .setPackageContents(contents)
+                .setInstallMode(PackageInstallationSpec.InstallModeEnum.STORE_AND_INSTALL)
+                .setFetchDependencies(false)
+                // keep the guide's own ids (StructureDefinition/dosing-session), which the guide's references use
+                .setVersionPolicy(PackageInstallationSpec.VersionPolicyEnum.SINGLE_VERSION);
+        spec.setInstallResourceTypes(INSTALLED_TYPES);
+        installer.install(spec);
+
+        guide.getDefinition().getResource().removeIf(entry -> entry.hasExample());
+        guide.getMeta().addTag(PACKAGE_DIGEST_SYSTEM, digest, "Installed package digest");
+        guideDao.update(guide, new SystemRequestDetails());
+        log.info("Implementation guide {}#{} installed from {} in {} ms", npm.name(), npm.version(),
+                packageFile.getDescription(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private boolean alreadyInstalled(String url, String digest) {
+        SearchParameterMap byUrlAndDigest = SearchParameterMap.newSynchronous()
+                .add(ImplementationGuide.SP_URL, new UriParam(url))
+                .add("_tag", new TokenParam(PACKAGE_DIGEST_SYSTEM, digest));
+        return guideDao.search(byUrlAndDigest, new SystemRequestDetails()).size() > 0;
+    }
+
+    private static ImplementationGuide guideOf(NpmPackage npm) throws IOException {
+        for (String file : npm.listResources("ImplementationGuide")) {
+            try (InputStream in = npm.loadResource(file)) {
+                return (ImplementationGuide) FhirContext.forR4Cached().newJsonParser()
+                        .parseResource(in);
+            }
+        }
+        throw new IOException("The package " + npm.name() + " holds no ImplementationGuide resource");
+    }
+
+    private static String sha256(byte[] contents) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(contents));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

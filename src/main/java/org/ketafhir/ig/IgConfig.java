@@ -1,0 +1,60 @@
+package org.ketafhir.ig;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.context.support.IValidationSupport;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.IInstanceValidatorModule;
+import org.hl7.fhir.r4.model.ImplementationGuide;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * The KetaFHIR implementation guide in the server: installed at start-up from the application's own classpath,
+ * and enforced on every write of a record that declares, or clearly is, one of its profiles.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(IgProperties.class)
+public class IgConfig {
+
+    @Bean
+    GuideInstaller guideInstaller(IPackageInstallerSvc installer, DaoRegistry daoRegistry, ResourceLoader resources,
+            IgProperties properties) {
+        return new GuideInstaller(installer, daoRegistry.getResourceDao(ImplementationGuide.class),
+                resources.getResource(properties.packageResource()));
+    }
+
+    @Bean
+    GuideProfiles guideProfiles(IValidationSupport validationSupport) {
+        return new GuideProfiles(validationSupport);
+    }
+
+    /** HAPI's instance validator over the JPA validation support chain (stored profiles, cached snapshots). */
+    @Bean
+    FhirValidator guideValidator(FhirContext fhirContext,
+            @Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator) {
+        FhirValidator validator = fhirContext.newValidator();
+        validator.setValidateAgainstStandardSchema(false);
+        validator.setValidateAgainstStandardSchematron(false);
+        validator.registerValidatorModule(instanceValidator);
+        return validator;
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "ketafhir.ig", name = "enforce", havingValue = "true", matchIfMissing = true)
+    ProfileEnforcingInterceptor profileEnforcingInterceptor(FhirContext fhirContext, FhirValidator guideValidator,
+            GuideProfiles guideProfiles, IInterceptorService interceptors) {
+        ProfileEnforcingInterceptor interceptor =
+                new ProfileEnforcingInterceptor(fhirContext, guideValidator, guideProfiles);
+        // Registered with HAPI's storage-level interceptor service: it then also sees transaction entries and
+        // writes made by the server's own capabilities, not only REST requests.
+        interceptors.registerInterceptor(interceptor);
+        return interceptor;
+    }
+}

@@ -1,0 +1,84 @@
+package org.ketafhir.ig;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.validation.FhirValidator;
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
+import ca.uhn.fhir.validation.ValidationOptions;
+import ca.uhn.fhir.validation.ValidationResult;
+import java.util.List;
+import java.util.Set;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.OperationOutcome;
+
+/**
+ * Refuses, with 422, a write of a resource that fails one of the guide's profiles: on create and update, directly
+ * or as an entry of a transaction (the storage pointcuts fire per entry, inside the database transaction, so a
+ * refused entry rolls the whole transaction back). Each resource is validated once, against all the profiles it
+ * must meet, by HAPI's instance validator over the JPA validation support (profiles snapshotted once at install,
+ * kept in HAPI's validation caches). The outcome names the element of every error.
+ */
+@Interceptor(order = ProfileEnforcingInterceptor.ORDER)
+public class ProfileEnforcingInterceptor {
+
+    /** Before the capabilities that derive data from a record (scoring, dosing): they see only valid records. */
+    public static final int ORDER = -100;
+
+    private final FhirContext fhirContext;
+    private final FhirValidator validator;
+    private final GuideProfiles guideProfiles;
+
+    ProfileEnforcingInterceptor(FhirContext fhirContext, FhirValidator validator, GuideProfiles guideProfiles) {
+        this.fhirContext = fhirContext;
+        this.validator = validator;
+        this.guideProfiles = guideProfiles;
+    }
+
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
+    public void created(IBaseResource resource) {
+        enforce(resource);
+    }
+
+    @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
+    public void updated(IBaseResource previous, IBaseResource resource) {
+        enforce(resource);
+    }
+
+    void enforce(IBaseResource resource) {
+        Set<String> profiles = guideProfiles.profilesFor(resource);
+        if (profiles.isEmpty()) {
+            return;
+        }
+        ValidationOptions options = new ValidationOptions();
+        profiles.forEach(options::addProfile);
+        ValidationResult result = validator.validateWithResult(resource, options);
+        List<SingleValidationMessage> errors = result.getMessages().stream()
+                .filter(message -> message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+                .toList();
+        if (!errors.isEmpty()) {
+            throw new UnprocessableEntityException(fhirContext, outcome(resource, profiles, errors));
+        }
+    }
+
+    private OperationOutcome outcome(IBaseResource resource, Set<String> profiles,
+            List<SingleValidationMessage> errors) {
+        OperationOutcome outcome = new OperationOutcome();
+        for (SingleValidationMessage error : errors) {
+            OperationOutcome.OperationOutcomeIssueComponent issue = outcome.addIssue()
+                    .setSeverity(error.getSeverity() == ResultSeverityEnum.FATAL
+                            ? OperationOutcome.IssueSeverity.FATAL
+                            : OperationOutcome.IssueSeverity.ERROR)
+                    .setCode(OperationOutcome.IssueType.PROCESSING)
+                    .setDiagnostics(fhirContext.getResourceType(resource) + " does not meet " + profiles + ": "
+                            + error.getMessage());
+            if (error.getLocationString() != null) {
+                issue.addExpression(error.getLocationString());
+            }
+        }
+        return outcome;
+    }
+}
