@@ -1,5 +1,6 @@
 package org.ketafhir.server;
 
+import ca.uhn.fhir.i18n.Msg;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -11,6 +12,7 @@ import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -23,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A version conflict on a request that carried {@code If-Match} is a failed precondition: FHIR R4
  *       (http.html, "Managing Resource Contention") prescribes 412, where HAPI answers 409.</li>
+ *   <li>A body in a media type the server cannot read is 415 Unsupported Media Type, where HAPI answers 400.</li>
  *   <li>Unparseable values in the request (HAPI's {@link DataFormatException}) are the client's error: 400.</li>
+ *   <li>A request for a resource id that is not a valid FHIR id is 400, not HAPI's 404 "unknown resource".</li>
  *   <li>An unexpected failure becomes a 500 whose OperationOutcome names an incident id and nothing else: no
  *       exception text, SQL or stack trace reaches the client. The details go to the server log under the same
  *       id, without the request body.</li>
@@ -32,6 +36,8 @@ import org.slf4j.LoggerFactory;
 @Interceptor
 public class ErrorResponseInterceptor {
 
+    /** HAPI's message code for a request body in a Content-Type it cannot parse. */
+    private static final int UNSUPPORTED_CONTENT_TYPE = 449;
     private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Logger log = LoggerFactory.getLogger(ErrorResponseInterceptor.class);
 
@@ -39,6 +45,10 @@ public class ErrorResponseInterceptor {
     public BaseServerResponseException shapeOutgoingException(RequestDetails request, Throwable failure) {
         if (failure instanceof ResourceVersionConflictException conflict && hasIfMatch(request)) {
             return new PreconditionFailedException("If-Match precondition failed: " + conflict.getMessage());
+        }
+        if (failure instanceof InvalidRequestException invalid && invalid.getMessage() != null
+                && invalid.getMessage().startsWith(Msg.code(UNSUPPORTED_CONTENT_TYPE))) {
+            return new UnclassifiedServerFailureException(415, invalid.getMessage());
         }
         if (failure instanceof DataFormatException badValue) {
             // HAPI raises this for unparseable client input (e.g. a search parameter "birthdate=notadate").

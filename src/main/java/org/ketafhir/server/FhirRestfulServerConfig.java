@@ -11,6 +11,7 @@ import ca.uhn.fhir.jpa.provider.SubscriptionTriggeringProvider;
 import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.openapi.OpenApiInterceptor;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
@@ -60,6 +61,8 @@ public class FhirRestfulServerConfig {
         server.setDefaultPrettyPrint(false);
         // Narratives are supplied by clients or by the document operations, never generated on every write.
         systemDao.getContext().setNarrativeGenerator(new NullNarrativeGenerator());
+        // Unknown elements and wrongly shaped values are refused (400) instead of silently dropped.
+        systemDao.getContext().setParserErrorHandler(new StrictErrorHandler());
 
         server.registerProviders(resourceProviderFactory.createProviders());
         server.registerProvider(systemProvider);
@@ -84,6 +87,7 @@ public class FhirRestfulServerConfig {
                 : new HardcodedServerAddressStrategy(baseUrl));
 
         server.registerInterceptor(new ErrorResponseInterceptor());
+        server.registerInterceptor(new CapabilityStatementInterceptor());
         server.registerInterceptor(new ResponseHighlighterInterceptor());
         if (properties.openApi()) {
             server.registerInterceptor(new OpenApiInterceptor());
