@@ -13,13 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The database the integration tests run against: a fresh H2 file database under {@code target/it-data/} by
- * default, or a fresh schema in the local PostgreSQL when the build runs with {@code -Ppostgres} (which sets
- * the system property {@code ketafhir.it.database=postgres}).
+ * default, or a fresh database in the local PostgreSQL when the build runs with {@code -Ppostgres} (which sets
+ * the system property {@code ketafhir.it.database=postgres}). PostgreSQL gets a database per name rather than a
+ * schema per name: Hibernate's schema update looks for HAPI's sequences by name across all schemas of a database,
+ * so a second schema in one database would get tables but no sequences.
  */
 public final class TestDatabase {
 
-    private static final String POSTGRES_URL = System.getProperty(
-            "ketafhir.it.postgres-url", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final String POSTGRES_SERVER = System.getProperty(
+            "ketafhir.it.postgres-server", "jdbc:postgresql://127.0.0.1:5432/");
+    /** The database the tests connect to for creating and dropping their own. */
+    private static final String POSTGRES_ADMIN_DATABASE = "test";
     private static final String POSTGRES_USER = System.getProperty("ketafhir.it.postgres-user", "postgres");
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final Set<String> prepared = ConcurrentHashMap.newKeySet();
@@ -37,15 +41,14 @@ public final class TestDatabase {
     public static Map<String, String> fresh(String name) {
         Map<String, String> properties = new LinkedHashMap<>();
         if (isPostgres()) {
-            String schema = "ketafhir_it_" + name;
-            recreateSchemaOnce(schema);
-            properties.put("spring.datasource.url", POSTGRES_URL + "?currentSchema=" + schema);
+            String database = "ketafhir_it_" + name;
+            recreateDatabaseOnce(database);
+            properties.put("spring.datasource.url", POSTGRES_SERVER + database);
             properties.put("spring.datasource.username", POSTGRES_USER);
             properties.put("spring.datasource.password", "");
             properties.put("spring.datasource.driver-class-name", "org.postgresql.Driver");
             properties.put("spring.jpa.properties.hibernate.dialect",
                     "ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect");
-            properties.put("spring.jpa.properties.hibernate.default_schema", schema);
         } else {
             Path file = Path.of("target", "it-data", RUN, name, "ketafhir").toAbsolutePath();
             properties.put("spring.datasource.url",
@@ -54,16 +57,17 @@ public final class TestDatabase {
         return properties;
     }
 
-    private static void recreateSchemaOnce(String schema) {
-        if (!prepared.add(schema)) {
+    private static void recreateDatabaseOnce(String database) {
+        if (!prepared.add(database)) {
             return;
         }
-        try (Connection connection = DriverManager.getConnection(POSTGRES_URL, POSTGRES_USER, "");
+        String admin = POSTGRES_SERVER + POSTGRES_ADMIN_DATABASE;
+        try (Connection connection = DriverManager.getConnection(admin, POSTGRES_USER, "");
                 Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            statement.execute("CREATE SCHEMA " + schema);
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            statement.execute("CREATE DATABASE " + database);
         } catch (SQLException e) {
-            throw new IllegalStateException("Cannot prepare PostgreSQL schema " + schema + " at " + POSTGRES_URL
+            throw new IllegalStateException("Cannot prepare PostgreSQL database " + database + " through " + admin
                     + " (is PostgreSQL running? see .ci/run)", e);
         }
     }
