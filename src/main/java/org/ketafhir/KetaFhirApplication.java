@@ -1,6 +1,7 @@
 package org.ketafhir;
 
 import org.ketafhir.ig.IgConfig;
+import org.ketafhir.scoring.ScoringConfig;
 import org.ketafhir.server.FhirServerConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -23,7 +24,7 @@ import org.springframework.context.annotation.Import;
     JpaRepositoriesAutoConfiguration.class,
     ElasticsearchRestClientAutoConfiguration.class
 })
-@Import({FhirServerConfig.class, IgConfig.class})
+@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class})
 public class KetaFhirApplication {
 
     public static void main(String[] args) {

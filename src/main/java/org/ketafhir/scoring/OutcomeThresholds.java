@@ -12,11 +12,11 @@ import java.math.BigDecimal;
  * @param worseningIncrease the rise in points from baseline that counts as worsening
  */
 public record OutcomeThresholds(
-		BigDecimal responseDecrease,
-		Integer remissionMax,
-		Integer meaningfulChange,
-		Integer reliableChange,
-		Integer worseningIncrease) {
+        BigDecimal responseDecrease,
+        Integer remissionMax,
+        Integer meaningfulChange,
+        Integer reliableChange,
+        Integer worseningIncrease) {
 
-	static final OutcomeThresholds NONE = new OutcomeThresholds(null, null, null, null, null);
+    static final OutcomeThresholds NONE = new OutcomeThresholds(null, null, null, null, null);
 }

@@ -10,12 +10,12 @@ package org.ketafhir.scoring;
  */
 public record Prorating(Method method, int maxMissing, String note) {
 
-	public enum Method {
-		NONE,
-		MEAN
-	}
+    public enum Method {
+        NONE,
+        MEAN
+    }
 
-	public boolean allows(int missingTerms, int answeredTerms) {
-		return method == Method.MEAN && missingTerms <= maxMissing && answeredTerms > 0;
-	}
+    public boolean allows(int missingTerms, int answeredTerms) {
+        return method == Method.MEAN && missingTerms <= maxMissing && answeredTerms > 0;
+    }
 }

@@ -24,63 +24,63 @@ import ca.uhn.fhir.parser.IParser;
  */
 public final class QuestionnaireLoader {
 
-	/** Classpath folder the build copies the guide to. */
-	public static final String CLASSPATH_FOLDER = "fhir-profiles";
+    /** Classpath folder the build copies the guide to. */
+    public static final String CLASSPATH_FOLDER = "fhir-profiles";
 
-	private static final String PATTERN = "Questionnaire-*.json";
+    private static final String PATTERN = "Questionnaire-*.json";
 
-	private QuestionnaireLoader() {}
+    private QuestionnaireLoader() {}
 
-	/** Every {@code fhir-profiles/Questionnaire-*.json} on the classpath, in file-name order. */
-	public static List<Questionnaire> fromClasspath() {
-		return fromClasspath(QuestionnaireLoader.class.getClassLoader());
-	}
+    /** Every {@code fhir-profiles/Questionnaire-*.json} on the classpath, in file-name order. */
+    public static List<Questionnaire> fromClasspath() {
+        return fromClasspath(QuestionnaireLoader.class.getClassLoader());
+    }
 
-	public static List<Questionnaire> fromClasspath(ClassLoader classLoader) {
-		try {
-			Resource[] resources = new PathMatchingResourcePatternResolver(classLoader)
-					.getResources("classpath*:" + CLASSPATH_FOLDER + "/" + PATTERN);
-			List<Resource> sorted = new ArrayList<>(List.of(resources));
-			sorted.sort(Comparator.comparing(r -> String.valueOf(r.getFilename())));
-			List<Questionnaire> result = new ArrayList<>();
-			for (Resource resource : sorted) {
-				try (InputStream in = resource.getInputStream()) {
-					result.add(parse(in, resource.getDescription()));
-				}
-			}
-			return result;
-		} catch (IOException e) {
-			throw new UncheckedIOException("cannot read " + CLASSPATH_FOLDER + "/" + PATTERN + " from the classpath", e);
-		}
-	}
+    public static List<Questionnaire> fromClasspath(ClassLoader classLoader) {
+        try {
+            Resource[] resources = new PathMatchingResourcePatternResolver(classLoader)
+                    .getResources("classpath*:" + CLASSPATH_FOLDER + "/" + PATTERN);
+            List<Resource> sorted = new ArrayList<>(List.of(resources));
+            sorted.sort(Comparator.comparing(r -> String.valueOf(r.getFilename())));
+            List<Questionnaire> result = new ArrayList<>();
+            for (Resource resource : sorted) {
+                try (InputStream in = resource.getInputStream()) {
+                    result.add(parse(in, resource.getDescription()));
+                }
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + CLASSPATH_FOLDER + "/" + PATTERN + " from the classpath", e);
+        }
+    }
 
-	/** Every {@code Questionnaire-*.json} directly in a folder, in file-name order. */
-	public static List<Questionnaire> fromDirectory(Path folder) {
-		try (Stream<Path> files = Files.list(folder)) {
-			List<Path> matching = files.filter(p -> {
-						String name = p.getFileName().toString();
-						return name.startsWith("Questionnaire-") && name.endsWith(".json");
-					})
-					.sorted()
-					.toList();
-			List<Questionnaire> result = new ArrayList<>();
-			for (Path file : matching) {
-				try (InputStream in = Files.newInputStream(file)) {
-					result.add(parse(in, file.toString()));
-				}
-			}
-			return result;
-		} catch (IOException e) {
-			throw new UncheckedIOException("cannot read Questionnaires from " + folder, e);
-		}
-	}
+    /** Every {@code Questionnaire-*.json} directly in a folder, in file-name order. */
+    public static List<Questionnaire> fromDirectory(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> matching = files.filter(p -> {
+                        String name = p.getFileName().toString();
+                        return name.startsWith("Questionnaire-") && name.endsWith(".json");
+                    })
+                    .sorted()
+                    .toList();
+            List<Questionnaire> result = new ArrayList<>();
+            for (Path file : matching) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    result.add(parse(in, file.toString()));
+                }
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Questionnaires from " + folder, e);
+        }
+    }
 
-	static Questionnaire parse(InputStream in, String source) {
-		IParser parser = FhirContext.forR4Cached().newJsonParser();
-		try {
-			return parser.parseResource(Questionnaire.class, in);
-		} catch (RuntimeException e) {
-			throw new InstrumentDefinitionException("cannot parse " + source + ": " + e.getMessage(), e);
-		}
-	}
+    static Questionnaire parse(InputStream in, String source) {
+        IParser parser = FhirContext.forR4Cached().newJsonParser();
+        try {
+            return parser.parseResource(Questionnaire.class, in);
+        } catch (RuntimeException e) {
+            throw new InstrumentDefinitionException("cannot parse " + source + ": " + e.getMessage(), e);
+        }
+    }
 }

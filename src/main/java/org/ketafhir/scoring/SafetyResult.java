@@ -16,26 +16,26 @@ import org.hl7.fhir.r4.model.Coding;
  */
 public record SafetyResult(SignalLevel level, SafetyRule rule, List<Evidence> evidence, List<String> unansweredEvidence) {
 
-	/**
-	 * One answer behind a signal.
-	 *
-	 * @param linkId the guide linkId of the item
-	 * @param responseLinkId the linkId as the client sent it
-	 * @param weight the answer's weight
-	 */
-	public record Evidence(String linkId, String responseLinkId, int weight) {}
+    /**
+     * One answer behind a signal.
+     *
+     * @param linkId the guide linkId of the item
+     * @param responseLinkId the linkId as the client sent it
+     * @param weight the answer's weight
+     */
+    public record Evidence(String linkId, String responseLinkId, int weight) {}
 
-	public SafetyResult {
-		evidence = List.copyOf(evidence);
-		unansweredEvidence = List.copyOf(unansweredEvidence);
-	}
+    public SafetyResult {
+        evidence = List.copyOf(evidence);
+        unansweredEvidence = List.copyOf(unansweredEvidence);
+    }
 
-	public boolean isSignal() {
-		return level != SignalLevel.NONE;
-	}
+    public boolean isSignal() {
+        return level != SignalLevel.NONE;
+    }
 
-	/** The signal code (e.g. phq-9-item-9-positive, c-ssrs-risk-high), when a rule held. */
-	public Optional<Coding> signal() {
-		return rule == null ? Optional.empty() : Optional.of(rule.signal());
-	}
+    /** The signal code (e.g. phq-9-item-9-positive, c-ssrs-risk-high), when a rule held. */
+    public Optional<Coding> signal() {
+        return rule == null ? Optional.empty() : Optional.of(rule.signal());
+    }
 }

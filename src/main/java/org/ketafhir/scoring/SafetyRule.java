@@ -16,7 +16,7 @@ import org.hl7.fhir.r4.model.Coding;
  */
 public record SafetyRule(Coding signal, SignalLevel level, String expression, List<String> evidenceLinkIds) {
 
-	public SafetyRule {
-		evidenceLinkIds = List.copyOf(evidenceLinkIds);
-	}
+    public SafetyRule {
+        evidenceLinkIds = List.copyOf(evidenceLinkIds);
+    }
 }

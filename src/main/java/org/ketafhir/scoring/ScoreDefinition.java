@@ -18,30 +18,30 @@ import org.hl7.fhir.r4.model.Coding;
  * @param maximum the highest possible score
  */
 public record ScoreDefinition(
-		Coding code,
-		List<ScoreTerm> terms,
-		List<SeverityBand> bands,
-		Prorating prorating,
-		OutcomeThresholds thresholds,
-		String reportedInLinkId,
-		int minimum,
-		int maximum) {
+        Coding code,
+        List<ScoreTerm> terms,
+        List<SeverityBand> bands,
+        Prorating prorating,
+        OutcomeThresholds thresholds,
+        String reportedInLinkId,
+        int minimum,
+        int maximum) {
 
-	public ScoreDefinition {
-		terms = List.copyOf(terms);
-		bands = List.copyOf(bands);
-	}
+    public ScoreDefinition {
+        terms = List.copyOf(terms);
+        bands = List.copyOf(bands);
+    }
 
-	public Optional<SeverityBand> bandFor(int value) {
-		return bands.stream().filter(b -> b.contains(value)).findFirst();
-	}
+    public Optional<SeverityBand> bandFor(int value) {
+        return bands.stream().filter(b -> b.contains(value)).findFirst();
+    }
 
-	public boolean hasCode(String system, String code) {
-		return system.equals(this.code.getSystem()) && code.equals(this.code.getCode());
-	}
+    public boolean hasCode(String system, String code) {
+        return system.equals(this.code.getSystem()) && code.equals(this.code.getCode());
+    }
 
-	/** "system|code", for messages and lookups. */
-	public String codeToken() {
-		return code.getSystem() + "|" + code.getCode();
-	}
+    /** "system|code", for messages and lookups. */
+    public String codeToken() {
+        return code.getSystem() + "|" + code.getCode();
+    }
 }

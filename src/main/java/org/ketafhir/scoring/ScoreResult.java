@@ -15,26 +15,26 @@ import java.util.OptionalInt;
  * @param reportedValue the total the client sent in the score's read-only item, or null
  */
 public record ScoreResult(
-		ScoreDefinition definition,
-		Integer value,
-		boolean prorated,
-		List<String> missingLinkIds,
-		SeverityBand band,
-		Integer reportedValue) {
+        ScoreDefinition definition,
+        Integer value,
+        boolean prorated,
+        List<String> missingLinkIds,
+        SeverityBand band,
+        Integer reportedValue) {
 
-	public ScoreResult {
-		missingLinkIds = List.copyOf(missingLinkIds);
-	}
+    public ScoreResult {
+        missingLinkIds = List.copyOf(missingLinkIds);
+    }
 
-	public boolean isComputed() {
-		return value != null;
-	}
+    public boolean isComputed() {
+        return value != null;
+    }
 
-	public OptionalInt valueIfComputed() {
-		return value == null ? OptionalInt.empty() : OptionalInt.of(value);
-	}
+    public OptionalInt valueIfComputed() {
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
+    }
 
-	public Optional<SeverityBand> bandIfAny() {
-		return Optional.ofNullable(band);
-	}
+    public Optional<SeverityBand> bandIfAny() {
+        return Optional.ofNullable(band);
+    }
 }

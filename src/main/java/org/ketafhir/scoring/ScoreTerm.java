@@ -13,15 +13,15 @@ import java.util.List;
  */
 public record ScoreTerm(String label, List<String> linkIds, int minAnswered) {
 
-	public ScoreTerm {
-		linkIds = List.copyOf(linkIds);
-	}
+    public ScoreTerm {
+        linkIds = List.copyOf(linkIds);
+    }
 
-	static ScoreTerm item(String linkId) {
-		return new ScoreTerm(null, List.of(linkId), 1);
-	}
+    static ScoreTerm item(String linkId) {
+        return new ScoreTerm(null, List.of(linkId), 1);
+    }
 
-	public boolean isDomain() {
-		return label != null || linkIds.size() > 1;
-	}
+    public boolean isDomain() {
+        return label != null || linkIds.size() > 1;
+    }
 }

@@ -16,47 +16,47 @@ import org.hl7.fhir.r4.model.Coding;
  */
 public record ScoredItem(String linkId, Set<String> codes, List<AnswerOption> options) {
 
-	static final String LOINC = "http://loinc.org";
+    static final String LOINC = "http://loinc.org";
 
-	public ScoredItem {
-		codes = Set.copyOf(codes);
-		options = List.copyOf(options);
-	}
+    public ScoredItem {
+        codes = Set.copyOf(codes);
+        options = List.copyOf(options);
+    }
 
-	public int minWeight() {
-		return options.stream().mapToInt(AnswerOption::weight).min().orElse(0);
-	}
+    public int minWeight() {
+        return options.stream().mapToInt(AnswerOption::weight).min().orElse(0);
+    }
 
-	public int maxWeight() {
-		return options.stream().mapToInt(AnswerOption::weight).max().orElse(0);
-	}
+    public int maxWeight() {
+        return options.stream().mapToInt(AnswerOption::weight).max().orElse(0);
+    }
 
-	public boolean hasWeight(int weight) {
-		return options.stream().anyMatch(o -> o.weight() == weight);
-	}
+    public boolean hasWeight(int weight) {
+        return options.stream().anyMatch(o -> o.weight() == weight);
+    }
 
-	/**
-	 * The weight of an answered coding: matched by system and code, or by code alone when the coding has no
-	 * system and the item's answer is a LOINC answer code (LA...), which clients often send bare.
-	 */
-	public OptionalInt weightOf(Coding answer) {
-		if (answer == null || !answer.hasCode()) {
-			return OptionalInt.empty();
-		}
-		for (AnswerOption option : options) {
-			Coding known = option.coding();
-			boolean sameCode = Objects.equals(known.getCode(), answer.getCode());
-			if (!sameCode) {
-				continue;
-			}
-			if (answer.hasSystem() ? Objects.equals(known.getSystem(), answer.getSystem()) : isLoincAnswerCode(known)) {
-				return OptionalInt.of(option.weight());
-			}
-		}
-		return OptionalInt.empty();
-	}
+    /**
+     * The weight of an answered coding: matched by system and code, or by code alone when the coding has no
+     * system and the item's answer is a LOINC answer code (LA...), which clients often send bare.
+     */
+    public OptionalInt weightOf(Coding answer) {
+        if (answer == null || !answer.hasCode()) {
+            return OptionalInt.empty();
+        }
+        for (AnswerOption option : options) {
+            Coding known = option.coding();
+            boolean sameCode = Objects.equals(known.getCode(), answer.getCode());
+            if (!sameCode) {
+                continue;
+            }
+            if (answer.hasSystem() ? Objects.equals(known.getSystem(), answer.getSystem()) : isLoincAnswerCode(known)) {
+                return OptionalInt.of(option.weight());
+            }
+        }
+        return OptionalInt.empty();
+    }
 
-	private static boolean isLoincAnswerCode(Coding coding) {
-		return LOINC.equals(coding.getSystem()) && coding.getCode().startsWith("LA");
-	}
+    private static boolean isLoincAnswerCode(Coding coding) {
+        return LOINC.equals(coding.getSystem()) && coding.getCode().startsWith("LA");
+    }
 }

@@ -6,14 +6,14 @@ import java.util.stream.Collectors;
 /** A response that cannot be scored as sent; carries every issue found, not just the first. */
 public class ScoringException extends RuntimeException {
 
-	private final transient List<ScoringIssue> issues;
+    private final transient List<ScoringIssue> issues;
 
-	public ScoringException(List<ScoringIssue> issues) {
-		super(issues.stream().map(ScoringIssue::message).collect(Collectors.joining("; ")));
-		this.issues = List.copyOf(issues);
-	}
+    public ScoringException(List<ScoringIssue> issues) {
+        super(issues.stream().map(ScoringIssue::message).collect(Collectors.joining("; ")));
+        this.issues = List.copyOf(issues);
+    }
 
-	public List<ScoringIssue> getIssues() {
-		return issues;
-	}
+    public List<ScoringIssue> getIssues() {
+        return issues;
+    }
 }

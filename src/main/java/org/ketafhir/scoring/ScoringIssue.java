@@ -15,27 +15,27 @@ import java.util.Objects;
  */
 public record ScoringIssue(Kind kind, String linkId, String message, Integer reported, Integer computed) {
 
-	public enum Kind {
-		/** A valueInteger that is not one of the item's answer weights. */
-		ANSWER_OUT_OF_RANGE,
-		/** A valueCoding that is not one of the item's answers. */
-		UNKNOWN_ANSWER,
-		/** An answer of a type the item cannot take (e.g. valueString on a scored item). */
-		UNSUPPORTED_ANSWER_TYPE,
-		/** The same item answered more than once. */
-		DUPLICATE_ANSWER,
-		/** The client's total differs from the total of its answers. */
-		TOTAL_MISMATCH,
-		/** The client sent a total that cannot be checked because items are unanswered. */
-		TOTAL_NOT_VERIFIABLE
-	}
+    public enum Kind {
+        /** A valueInteger that is not one of the item's answer weights. */
+        ANSWER_OUT_OF_RANGE,
+        /** A valueCoding that is not one of the item's answers. */
+        UNKNOWN_ANSWER,
+        /** An answer of a type the item cannot take (e.g. valueString on a scored item). */
+        UNSUPPORTED_ANSWER_TYPE,
+        /** The same item answered more than once. */
+        DUPLICATE_ANSWER,
+        /** The client's total differs from the total of its answers. */
+        TOTAL_MISMATCH,
+        /** The client sent a total that cannot be checked because items are unanswered. */
+        TOTAL_NOT_VERIFIABLE
+    }
 
-	public ScoringIssue {
-		Objects.requireNonNull(kind, "kind");
-		Objects.requireNonNull(message, "message");
-	}
+    public ScoringIssue {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(message, "message");
+    }
 
-	static ScoringIssue of(Kind kind, String linkId, String message) {
-		return new ScoringIssue(kind, linkId, message, null, null);
-	}
+    static ScoringIssue of(Kind kind, String linkId, String message) {
+        return new ScoringIssue(kind, linkId, message, null, null);
+    }
 }

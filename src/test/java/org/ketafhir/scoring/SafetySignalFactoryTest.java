@@ -1,0 +1,158 @@
+package org.ketafhir.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Date;
+import java.util.Optional;
+
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Flag.FlagStatus;
+import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.Task.TaskIntent;
+import org.hl7.fhir.r4.model.Task.TaskPriority;
+import org.hl7.fhir.r4.model.Task.TaskStatus;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SafetySignalFactoryTest {
+
+    private static final String[] PHQ9 = {
+        "44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"
+    };
+    private static final String YES = "LA33-6";
+    private static final String NO = "LA32-8";
+    private static final Reference EVIDENCE = new Reference("QuestionnaireResponse/qr-7");
+    private static final Date NOW = new Date(1_800_000_000_000L);
+
+    private static ScoringProcessor processor;
+    private final SafetySignalFactory factory = new SafetySignalFactory();
+
+    @BeforeAll
+    static void loadTheGuide() {
+        processor = new ScoringProcessor(InstrumentCatalog.fromClasspath());
+    }
+
+    @Test
+    void phq9Item9OfOneShouldRaiseAnActiveFlagAndAnUrgentTaskPointingToTheResponse() {
+        // item 9 = 1 ("several days"): a positive screen, not the urgent answer 3
+        QuestionnaireResponse response = phq9(0, 0, 0, 0, 0, 0, 0, 0, 1);
+
+        SafetySignalFactory.Signal signal = signalOf(response).orElseThrow();
+
+        Flag flag = signal.flag();
+        assertThat(flag.getMeta().getProfile()).extracting(p -> p.getValue())
+                .containsExactly("http://ketafhir.org/fhir/StructureDefinition/safety-flag");
+        assertThat(flag.getStatus()).isEqualTo(FlagStatus.ACTIVE);
+        assertThat(flag.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("safety");
+        assertThat(flag.getCode().getCoding()).extracting(Coding::getSystem, Coding::getCode).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("http://ketafhir.org/fhir/CodeSystem/ketafhir",
+                        "suicidal-ideation-positive-screen"),
+                org.assertj.core.groups.Tuple.tuple("http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument",
+                        "phq-9-item-9-positive"));
+        assertThat(flag.getCode().getText()).contains("item 44260-8 = 1").contains("QuestionnaireResponse/qr-7");
+        assertThat(flag.getSubject().getReference()).isEqualTo("Patient/p-1");
+        assertThat(flag.getPeriod().getStartElement().getValueAsString()).isEqualTo("2026-03-02T09:30:00+01:00");
+        assertThat(flag.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/flag-detail").getValue())
+                .isInstanceOfSatisfying(Reference.class,
+                        r -> assertThat(r.getReference()).isEqualTo("QuestionnaireResponse/qr-7"));
+
+        Task task = signal.task();
+        assertThat(task.getStatus()).isEqualTo(TaskStatus.REQUESTED);
+        assertThat(task.getIntent()).isEqualTo(TaskIntent.ORDER);
+        assertThat(task.getPriority()).isEqualTo(TaskPriority.URGENT);
+        assertThat(task.getFor().getReference()).isEqualTo("Patient/p-1");
+        assertThat(task.getReasonReference().getReference()).isEqualTo("QuestionnaireResponse/qr-7");
+        assertThat(task.getReasonCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("suicidal-ideation-positive-screen", "phq-9-item-9-positive");
+        assertThat(task.getAuthoredOn()).isEqualTo(NOW);
+    }
+
+    @Test
+    void phq9Item9OfThreeShouldBeUrgentWithATaskAboveUrgent() {
+        // item 9 = 3 ("nearly every day") is the guide's urgent rule; FHIR ranks asap above urgent
+        SafetySignalFactory.Signal signal = signalOf(phq9(0, 0, 0, 0, 0, 0, 0, 0, 3)).orElseThrow();
+
+        assertThat(signal.flag().getCode().getCodingFirstRep().getCode()).isEqualTo("suicidal-ideation-urgent");
+        assertThat(signal.flag().getCode().getCoding().get(1).getCode()).isEqualTo("phq-9-item-9-urgent");
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.ASAP);
+    }
+
+    @Test
+    void phq9Item9OfZeroShouldRaiseNothingEvenWhenSevere() {
+        // 8 x 3 + 0 = 24, severe, but item 9 = 0
+        assertThat(signalOf(phq9(3, 3, 3, 3, 3, 3, 3, 3, 0))).isEmpty();
+    }
+
+    @Test
+    void cssrsModerateShouldRaiseAPositiveScreen() {
+        // Q1 yes, Q2 yes, Q3 (method) yes, Q4 no, Q5 no, Q6 (behaviour) no -> moderate
+        QuestionnaireResponse response = cssrs(YES, YES, YES, NO, NO, NO);
+
+        SafetySignalFactory.Signal signal = signalOf(response).orElseThrow();
+
+        assertThat(signal.flag().getCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("suicidal-ideation-positive-screen", "c-ssrs-risk-moderate");
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.URGENT);
+    }
+
+    @Test
+    void cssrsHighShouldRaiseAnUrgentScreen() {
+        // Q4 (intent) yes -> high
+        SafetySignalFactory.Signal signal = signalOf(cssrs(YES, YES, NO, YES, NO, NO)).orElseThrow();
+
+        assertThat(signal.flag().getCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("suicidal-ideation-urgent", "c-ssrs-risk-high");
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.ASAP);
+    }
+
+    @Test
+    void cssrsLowShouldRaiseNothing() {
+        // Q1 yes, Q2 no (Q3-5 not asked), Q6 no -> low: no signal
+        QuestionnaireResponse response = cssrs(YES, NO, null, null, null, NO);
+        assertThat(processor.score(response).orElseThrow().safety().level()).isEqualTo(SignalLevel.LOW);
+
+        assertThat(signalOf(response)).isEmpty();
+    }
+
+    private Optional<SafetySignalFactory.Signal> signalOf(QuestionnaireResponse response) {
+        ScoringResult result = processor.score(response).orElseThrow();
+        assertThat(result.errors()).isEmpty();
+        assertThat(factory.raises(result.safety())).isEqualTo(
+                factory.create(result.safety(), response, EVIDENCE, NOW).isPresent());
+        return factory.create(result.safety(), response, EVIDENCE, NOW);
+    }
+
+    private static QuestionnaireResponse phq9(int... answers) {
+        QuestionnaireResponse response = response("http://ketafhir.org/fhir/Questionnaire/phq-9");
+        for (int i = 0; i < answers.length; i++) {
+            response.addItem().setLinkId(PHQ9[i]).addAnswer().setValue(new IntegerType(answers[i]));
+        }
+        return response;
+    }
+
+    /** Answers to Q1-Q6 in order (93246-7, 93247-5, 93248-3, 93249-1, 93250-9, 93267-3); null = not asked. */
+    private static QuestionnaireResponse cssrs(String... answers) {
+        String[] linkIds = {"93246-7", "93247-5", "93248-3", "93249-1", "93250-9", "93267-3"};
+        QuestionnaireResponse response = response("http://ketafhir.org/fhir/Questionnaire/c-ssrs-screener");
+        for (int i = 0; i < answers.length; i++) {
+            if (answers[i] != null) {
+                response.addItem().setLinkId(linkIds[i]).addAnswer()
+                        .setValue(new Coding("http://loinc.org", answers[i], null));
+            }
+        }
+        return response;
+    }
+
+    private static QuestionnaireResponse response(String questionnaire) {
+        QuestionnaireResponse response = new QuestionnaireResponse();
+        response.setQuestionnaire(questionnaire);
+        response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
+        response.setSubject(new Reference("Patient/p-1"));
+        response.getAuthoredElement().setValueAsString("2026-03-02T09:30:00+01:00");
+        return response;
+    }
+}

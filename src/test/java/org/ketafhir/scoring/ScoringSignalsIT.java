@@ -1,0 +1,172 @@
+package org.ketafhir.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.ketafhir.scoring.OutcomeResponses.cssrs;
+import static org.ketafhir.scoring.OutcomeResponses.phq9;
+
+import java.util.List;
+
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Flag.FlagStatus;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.Task.TaskPriority;
+import org.hl7.fhir.r4.model.Task.TaskStatus;
+import org.junit.jupiter.api.Test;
+import org.ketafhir.testing.FhirServerTestBase;
+
+/** Safety signals: a positive suicidal-ideation screen raises one Flag and one Task per response. */
+class ScoringSignalsIT extends FhirServerTestBase {
+
+    @Test
+    void phq9Item9OfOneShouldRaiseOneActiveFlagAndOneTaskForTheCareTeam() {
+        String patient = newPatient();
+        // item 9 = 1 ("several days"): positive screen; total 1+1+0+0+0+0+0+0+1 = 3
+        IdType response = create(phq9(patient, "2026-03-02T09:30:00Z", 1, 1, 0, 0, 0, 0, 0, 0, 1));
+
+        Flag flag = single(flagsOf(patient));
+        assertThat(flag.getStatus()).isEqualTo(FlagStatus.ACTIVE);
+        assertThat(flag.getMeta().getProfile()).extracting(p -> p.getValue())
+                .contains("http://ketafhir.org/fhir/StructureDefinition/safety-flag");
+        assertThat(flag.getCode().getCoding()).extracting(Coding::getCode)
+                .contains("suicidal-ideation-positive-screen", "phq-9-item-9-positive");
+        assertThat(evidenceOf(flag)).isEqualTo("QuestionnaireResponse/" + response.getIdPart());
+
+        Task task = single(tasksOf(patient));
+        assertThat(task.getStatus()).isEqualTo(TaskStatus.REQUESTED);
+        assertThat(task.getPriority()).isEqualTo(TaskPriority.URGENT);
+        assertThat(task.getFor().getReference()).isEqualTo(patient);
+        assertThat(task.getReasonReference().getReference()).isEqualTo("QuestionnaireResponse/" + response.getIdPart());
+        assertThat(task.getFocus().getReference()).isEqualTo("Flag/" + flag.getIdElement().getIdPart());
+    }
+
+    @Test
+    void updatingTheResponseShouldNotRaiseTheSignalAgain() {
+        String patient = newPatient();
+        // item 9 = 2: positive screen
+        QuestionnaireResponse response = phq9(patient, "2026-03-02T09:30:00Z", 2, 2, 0, 0, 0, 0, 0, 0, 2);
+        IdType id = create(response);
+
+        // item 1 from 2 to 3, item 9 still 2
+        QuestionnaireResponse amended = phq9(patient, "2026-03-02T09:30:00Z", 3, 2, 0, 0, 0, 0, 0, 0, 2);
+        amended.setId(id.toUnqualifiedVersionless());
+        client().update().resource(amended).execute();
+
+        assertThat(single(flagsOf(patient)).getMeta().getVersionId()).isEqualTo("1");
+        assertThat(single(tasksOf(patient)).getMeta().getVersionId()).isEqualTo("1");
+    }
+
+    @Test
+    void aLaterResponseWithItem9OfZeroShouldRaiseNothingAndLeaveTheTaskOpen() {
+        String patient = newPatient();
+        create(phq9(patient, "2026-03-02T09:30:00Z", 2, 2, 2, 2, 0, 0, 0, 0, 1));
+
+        // a week later: item 9 = 0, total 1+1+0+0+0+0+0+0+0 = 2
+        create(phq9(patient, "2026-03-09T09:30:00Z", 1, 1, 0, 0, 0, 0, 0, 0, 0));
+
+        assertThat(single(flagsOf(patient)).getStatus()).isEqualTo(FlagStatus.ACTIVE);
+        assertThat(single(tasksOf(patient)).getStatus()).isEqualTo(TaskStatus.REQUESTED);
+    }
+
+    @Test
+    void aPositiveResponsePutInATransactionShouldRaiseOneSignal() {
+        String patient = newPatient();
+        String id = unique("phq9");
+        // item 9 = 1: positive screen. HAPI calls the update hooks of a transaction PUT twice.
+        QuestionnaireResponse response = phq9(patient, "2026-03-02T09:30:00Z", 0, 1, 0, 0, 0, 0, 0, 0, 1);
+        response.setId("QuestionnaireResponse/" + id);
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        bundle.addEntry().setFullUrl(baseUrl() + "/QuestionnaireResponse/" + id).setResource(response)
+                .getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("QuestionnaireResponse/" + id);
+
+        client().transaction().withBundle(bundle).execute();
+
+        assertThat(single(flagsOf(patient)).getIdElement().getIdPart()).isEqualTo("signal-" + id);
+        assertThat(single(tasksOf(patient)).getIdElement().getIdPart()).isEqualTo("signal-review-" + id);
+    }
+
+    @Test
+    void deletingAResponseThatRaisedASignalShouldLeaveTheSignalToTheClinician() {
+        String patient = newPatient();
+        // item 9 = 1: positive screen
+        IdType response = create(phq9(patient, "2026-03-02T09:30:00Z", 0, 0, 0, 0, 0, 0, 0, 0, 1));
+
+        client().delete().resourceById(response.toUnqualifiedVersionless()).execute();
+
+        assertThat(search("Observation?subject=" + patient, org.hl7.fhir.r4.model.Observation.class)).isEmpty();
+        assertThat(single(flagsOf(patient)).getStatus()).isEqualTo(FlagStatus.ACTIVE);
+        assertThat(single(tasksOf(patient)).getStatus()).isEqualTo(TaskStatus.REQUESTED);
+    }
+
+    @Test
+    void phq9Item9OfThreeShouldRaiseAnUrgentFlagAndATaskForAsSoonAsPossible() {
+        String patient = newPatient();
+        create(phq9(patient, "2026-03-02T09:30:00Z", 0, 0, 0, 0, 0, 0, 0, 0, 3));
+
+        assertThat(single(flagsOf(patient)).getCode().getCodingFirstRep().getCode()).isEqualTo("suicidal-ideation-urgent");
+        assertThat(single(tasksOf(patient)).getPriority()).isEqualTo(TaskPriority.ASAP);
+    }
+
+    @Test
+    void cssrsModerateAndHighRiskShouldRaiseSignalsAndLowRiskNone() {
+        String moderate = newPatient();
+        String high = newPatient();
+        String low = newPatient();
+
+        // Q1 yes, Q2 yes, Q3 (method) yes, Q4 no, Q5 no, Q6 no -> moderate
+        create(cssrs(moderate, "2026-03-02T09:30:00Z", true, true, true, false, false, false));
+        // Q1 yes, Q2 yes, Q3 yes, Q4 (intent) yes, Q5 no, Q6 no -> high
+        create(cssrs(high, "2026-03-02T09:30:00Z", true, true, true, true, false, false));
+        // Q1 yes, Q2 no (Q3-Q5 not asked), Q6 no -> low
+        create(cssrs(low, "2026-03-02T09:30:00Z", true, false, null, null, null, false));
+
+        assertThat(single(flagsOf(moderate)).getCode().getCoding()).extracting(Coding::getCode)
+                .contains("suicidal-ideation-positive-screen", "c-ssrs-risk-moderate");
+        assertThat(single(tasksOf(moderate)).getPriority()).isEqualTo(TaskPriority.URGENT);
+        assertThat(single(flagsOf(high)).getCode().getCoding()).extracting(Coding::getCode)
+                .contains("suicidal-ideation-urgent", "c-ssrs-risk-high");
+        assertThat(single(tasksOf(high)).getPriority()).isEqualTo(TaskPriority.ASAP);
+        assertThat(flagsOf(low)).isEmpty();
+        assertThat(tasksOf(low)).isEmpty();
+    }
+
+    private static String evidenceOf(Flag flag) {
+        return ((Reference) flag.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/flag-detail").getValue())
+                .getReference();
+    }
+
+    private static <T> T single(List<T> resources) {
+        assertThat(resources).hasSize(1);
+        return resources.get(0);
+    }
+
+    private List<Flag> flagsOf(String patient) {
+        return search("Flag?subject=" + patient, Flag.class);
+    }
+
+    private List<Task> tasksOf(String patient) {
+        return search("Task?subject=" + patient, Task.class);
+    }
+
+    private <T extends Resource> List<T> search(String url, Class<T> type) {
+        Bundle found = client().search().byUrl(url).returnBundle(Bundle.class).execute();
+        return found.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).map(type::cast).toList();
+    }
+
+    private String newPatient() {
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem("urn:ketafhir:test").setValue(unique("mrn"));
+        patient.addName().setFamily("Signals");
+        return "Patient/" + client().create().resource(patient).execute().getId().getIdPart();
+    }
+
+    private IdType create(QuestionnaireResponse response) {
+        return (IdType) client().create().resource(response).execute().getId();
+    }
+}
