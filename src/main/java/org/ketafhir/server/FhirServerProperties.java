@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param bulkExport        whether Bulk Data {@code $export} is offered
  * @param openApi           whether the OpenAPI description and Swagger UI are served under {@code /fhir/api-docs}
  * @param deleteExpunge     whether {@code _expunge=true} deletes may physically remove data
+ * @param indexMissingFields whether absent fields are indexed, so that {@code :missing} searches work; costs an
+ *                          index row per absent search parameter on every write
  */
 @Validated
 @ConfigurationProperties("ketafhir.server")
@@ -26,7 +28,8 @@ public record FhirServerProperties(
         @DefaultValue("500") @Positive @Max(10_000) int maxPageSize,
         @DefaultValue("true") boolean bulkExport,
         @DefaultValue("true") boolean openApi,
-        @DefaultValue("false") boolean deleteExpunge) {
+        @DefaultValue("false") boolean deleteExpunge,
+        @DefaultValue("true") boolean indexMissingFields) {
 
     @AssertTrue(message = "ketafhir.server.default-page-size must not exceed ketafhir.server.max-page-size")
     boolean isPageSizesConsistent() {

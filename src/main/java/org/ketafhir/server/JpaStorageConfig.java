@@ -59,7 +59,9 @@ public class JpaStorageConfig {
         // Conditional creates and updates resolve their match URL once per identifier, not per request.
         settings.setMatchUrlCacheEnabled(true);
         // Searches for ":missing" need explicit indexes of absent fields.
-        settings.setIndexMissingFields(StorageSettings.IndexEnabledEnum.ENABLED);
+        settings.setIndexMissingFields(properties.indexMissingFields()
+                ? StorageSettings.IndexEnabledEnum.ENABLED
+                : StorageSettings.IndexEnabledEnum.DISABLED);
         settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
         return settings;
     }
