@@ -1,5 +1,6 @@
 package org.ketafhir;
 
+import org.ketafhir.dosing.DosingConfig;
 import org.ketafhir.ig.IgConfig;
 import org.ketafhir.scoring.ScoringConfig;
 import org.ketafhir.server.FhirServerConfig;
@@ -24,7 +25,7 @@ import org.springframework.context.annotation.Import;
     JpaRepositoriesAutoConfiguration.class,
     ElasticsearchRestClientAutoConfiguration.class
 })
-@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class})
+@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class})
 public class KetaFhirApplication {
 
     public static void main(String[] args) {

@@ -183,7 +183,9 @@ class GuideInServerIT extends FhirServerTestBase {
                 .setSystem("http://www.nlm.nih.gov/research/umls/rxnorm").setCode(rxNormCode);
         session.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/ketafhir-example-patient"));
         session.setEffective(new org.hl7.fhir.r4.model.DateTimeType("2026-11-02T09:00:00Z"));
-        session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("47625008");
+        // intramuscular: by default the dosing rules ask no weight or blood pressure for it, so these tests see the
+        // profile alone
+        session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("78421000");
         session.getDosage().getDose().setValue(35).setUnit("mg")
                 .setSystem("http://unitsofmeasure.org").setCode("mg");
         return session;

@@ -1,0 +1,70 @@
+package org.ketafhir.dosing;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the dosing rules look at, as plain values: the session and what is stored about its patient. The storage
+ * interceptor gathers these; which of them count (time windows) is decided by {@link DosingRules}.
+ *
+ * @param session            the session being written
+ * @param ageYears           the patient's age in whole years at the session start; empty when no birth date is stored
+ * @param latestWeight       the latest body weight recorded at or before the session start, however old
+ * @param bloodPressures     the patient's blood-pressure readings around the session
+ * @param spo2Times          when the patient's SpO2 readings around the session were taken
+ * @param otherEsketamineStarts starts of the patient's other esketamine sessions (not this one)
+ * @param contraindications  contraindicating Conditions / AllergyIntolerances found on the patient
+ */
+record DosingFacts(
+        Session session,
+        Optional<Integer> ageYears,
+        Optional<Weight> latestWeight,
+        List<BloodPressure> bloodPressures,
+        List<Instant> spo2Times,
+        List<Instant> otherEsketamineStarts,
+        List<Contraindicated> contraindications) {
+
+    enum Medication {
+        KETAMINE,
+        ESKETAMINE
+    }
+
+    /**
+     * @param medication     ketamine or esketamine
+     * @param intravenous    whether the route is intravenous (SNOMED 47625008)
+     * @param doseMg         the dose in mg
+     * @param start          start of dosing (effectivePeriod.start or effectiveDateTime)
+     * @param doseEnd        end of dosing (effectivePeriod.end, else the start)
+     * @param observationEnd end of post-dose observation (extension), if recorded
+     * @param completed      whether the session is completed (post-dose rules apply only then)
+     * @param overridden     whether the session carries an override reason
+     */
+    record Session(
+            Medication medication,
+            boolean intravenous,
+            BigDecimal doseMg,
+            Instant start,
+            Instant doseEnd,
+            Optional<Instant> observationEnd,
+            boolean completed,
+            boolean overridden) {
+
+        boolean esketamine() {
+            return medication == Medication.ESKETAMINE;
+        }
+    }
+
+    /** @param reference the Observation, e.g. {@code Observation/123} */
+    record Weight(BigDecimal kg, Instant at, String reference) {}
+
+    record BloodPressure(BigDecimal systolic, BigDecimal diastolic, Instant at) {}
+
+    /**
+     * @param group    the contraindication group (its settings key)
+     * @param severity the group's severity
+     * @param found    the record and code that matched
+     */
+    record Contraindicated(String group, Finding.Severity severity, String found) {}
+}

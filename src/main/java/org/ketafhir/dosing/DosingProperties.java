@@ -1,0 +1,210 @@
+package org.ketafhir.dosing;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Thresholds of the dosing rules, bound from {@code ketafhir.dosing.*}. Every message names the key it is about, so
+ * an impossible setting stops start-up with the key to fix.
+ *
+ * @param enabled           whether dosing sessions are checked when stored
+ * @param weightWindowDays  a body weight counts for mg/kg when recorded at most this many days before the session start
+ * @param iv                rules for intravenous racemic ketamine
+ * @param esketamine        rules for esketamine nasal spray
+ * @param bloodPressure     blood-pressure rules (all sessions; the post-dose reading for esketamine)
+ * @param contraindications groups of Condition / AllergyIntolerance codes; empty = the built-in defaults
+ */
+@Validated
+@ConfigurationProperties("ketafhir.dosing")
+record DosingProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("30") @Positive(message = "ketafhir.dosing.weight-window-days must be at least 1") int weightWindowDays,
+        @DefaultValue @NotNull @Valid Iv iv,
+        @DefaultValue @NotNull @Valid Esketamine esketamine,
+        @DefaultValue @NotNull @Valid BloodPressure bloodPressure,
+        Map<String, @Valid Contraindication> contraindications) {
+
+    DosingProperties {
+        contraindications = contraindications == null || contraindications.isEmpty()
+                ? Contraindication.DEFAULTS
+                : Map.copyOf(contraindications);
+    }
+
+    /**
+     * @param warningMgPerKg        a dose above this many mg/kg is a warning
+     * @param errorMgPerKg          a dose at or above this many mg/kg is refused unless an override reason is recorded
+     * @param minObservationMinutes minutes of observation after the end of the infusion before discharge
+     */
+    record Iv(
+            @DefaultValue("0.75") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.iv.warning-mg-per-kg must be greater than 0") BigDecimal warningMgPerKg,
+            @DefaultValue("1.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.iv.error-mg-per-kg must be greater than 0") BigDecimal errorMgPerKg,
+            @DefaultValue("60") @PositiveOrZero(
+                    message = "ketafhir.dosing.iv.min-observation-minutes must not be negative") int minObservationMinutes) {
+
+        @AssertTrue(message = "ketafhir.dosing.iv.error-mg-per-kg must not be below ketafhir.dosing.iv.warning-mg-per-kg")
+        boolean isErrorAtOrAboveWarning() {
+            return warningMgPerKg == null || errorMgPerKg == null || errorMgPerKg.compareTo(warningMgPerKg) >= 0;
+        }
+    }
+
+    /**
+     * @param deviceMg               mg per nasal spray device; a dose is a whole multiple of it
+     * @param maxDoseMg              the largest dose in mg
+     * @param firstDoseMg            the first dose of a course in mg
+     * @param olderAdultFirstDoseMg  the first dose in mg from {@code olderAdultAge}
+     * @param olderAdultAge          age in years from which the older-adult first dose applies
+     * @param inductionWeeks         weeks from the first session during which {@code maxSessionsPerWeek} applies
+     * @param maxSessionsPerWeek     most sessions in one course week of the induction
+     * @param minObservationMinutes  minutes of observation after the dose before discharge
+     */
+    record Esketamine(
+            @DefaultValue("28") @Positive(message = "ketafhir.dosing.esketamine.device-mg must be greater than 0") int deviceMg,
+            @DefaultValue("84") @Positive(message = "ketafhir.dosing.esketamine.max-dose-mg must be greater than 0") int maxDoseMg,
+            @DefaultValue("56") @Positive(message = "ketafhir.dosing.esketamine.first-dose-mg must be greater than 0") int firstDoseMg,
+            @DefaultValue("28") @Positive(
+                    message = "ketafhir.dosing.esketamine.older-adult-first-dose-mg must be greater than 0") int olderAdultFirstDoseMg,
+            @DefaultValue("65") @Positive(message = "ketafhir.dosing.esketamine.older-adult-age must be greater than 0") int olderAdultAge,
+            @DefaultValue("4") @PositiveOrZero(
+                    message = "ketafhir.dosing.esketamine.induction-weeks must not be negative") int inductionWeeks,
+            @DefaultValue("2") @Positive(
+                    message = "ketafhir.dosing.esketamine.max-sessions-per-week must be at least 1") int maxSessionsPerWeek,
+            @DefaultValue("120") @PositiveOrZero(
+                    message = "ketafhir.dosing.esketamine.min-observation-minutes must not be negative") int minObservationMinutes) {
+
+        @AssertTrue(message = "ketafhir.dosing.esketamine.max-dose-mg must not be below"
+                + " ketafhir.dosing.esketamine.first-dose-mg and ketafhir.dosing.esketamine.older-adult-first-dose-mg")
+        boolean isMaxAtOrAboveFirstDoses() {
+            return maxDoseMg >= firstDoseMg && maxDoseMg >= olderAdultFirstDoseMg;
+        }
+
+        @AssertTrue(message = "ketafhir.dosing.esketamine.first-dose-mg, older-adult-first-dose-mg and max-dose-mg"
+                + " must be whole multiples of ketafhir.dosing.esketamine.device-mg")
+        boolean isDosesWholeDevices() {
+            return deviceMg <= 0
+                    || (firstDoseMg % deviceMg == 0 && olderAdultFirstDoseMg % deviceMg == 0 && maxDoseMg % deviceMg == 0);
+        }
+    }
+
+    /**
+     * @param preDoseWindowMinutes  a reading counts as pre-dose when taken at most this many minutes before the start
+     * @param warningSystolic       a pre-dose systolic above this (mmHg) is a warning
+     * @param warningDiastolic      a pre-dose diastolic above this (mmHg) is a warning
+     * @param pauseSystolic         a pre-dose systolic at or above this is refused unless an override reason is recorded
+     * @param pauseDiastolic        a pre-dose diastolic at or above this is refused unless an override reason is recorded
+     * @param postDoseFromMinutes   esketamine: the post-dose reading is taken from this many minutes after the start...
+     * @param postDoseToMinutes     ...up to this many minutes after the start (about 40 min)
+     * @param allRoutes             whether the pre-dose rules apply to every route, not only IV ketamine and esketamine
+     */
+    record BloodPressure(
+            @DefaultValue("60") @Positive(
+                    message = "ketafhir.dosing.blood-pressure.pre-dose-window-minutes must be at least 1") int preDoseWindowMinutes,
+            @DefaultValue("140") @Positive(
+                    message = "ketafhir.dosing.blood-pressure.warning-systolic must be greater than 0") int warningSystolic,
+            @DefaultValue("90") @Positive(
+                    message = "ketafhir.dosing.blood-pressure.warning-diastolic must be greater than 0") int warningDiastolic,
+            @DefaultValue("180") @Positive(
+                    message = "ketafhir.dosing.blood-pressure.pause-systolic must be greater than 0") int pauseSystolic,
+            @DefaultValue("110") @Positive(
+                    message = "ketafhir.dosing.blood-pressure.pause-diastolic must be greater than 0") int pauseDiastolic,
+            @DefaultValue("30") @PositiveOrZero(
+                    message = "ketafhir.dosing.blood-pressure.post-dose-from-minutes must not be negative") int postDoseFromMinutes,
+            @DefaultValue("60") @Positive(
+                    message = "ketafhir.dosing.blood-pressure.post-dose-to-minutes must be greater than 0") int postDoseToMinutes,
+            @DefaultValue("false") boolean allRoutes) {
+
+        @AssertTrue(message = "ketafhir.dosing.blood-pressure.pause-systolic and pause-diastolic must be above"
+                + " ketafhir.dosing.blood-pressure.warning-systolic and warning-diastolic")
+        boolean isPauseAboveWarning() {
+            return pauseSystolic > warningSystolic && pauseDiastolic > warningDiastolic;
+        }
+
+        @AssertTrue(message = "ketafhir.dosing.blood-pressure.post-dose-to-minutes must be after"
+                + " ketafhir.dosing.blood-pressure.post-dose-from-minutes")
+        boolean isPostDoseWindowOrdered() {
+            return postDoseToMinutes > postDoseFromMinutes;
+        }
+    }
+
+    /**
+     * A group of contraindicating findings.
+     *
+     * @param severity error (refuses the session, no override) or warning
+     * @param history  whether a resolved or inactive Condition still counts (a history of ...)
+     * @param codes    {@code system|code}; a code ending in {@code *} matches every code it starts
+     */
+    record Contraindication(
+            @NotNull(message = "ketafhir.dosing.contraindications.*.severity is error or warning") Finding.Severity severity,
+            @DefaultValue("false") boolean history,
+            @NotEmpty(message = "ketafhir.dosing.contraindications.*.codes must list at least one system|code")
+            List<String> codes) {
+
+        private static final String ICD10 = "http://hl7.org/fhir/sid/icd-10-cm|";
+        private static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm|";
+        private static final String KETAFHIR = "http://ketafhir.org/fhir/CodeSystem/ketafhir|";
+
+        /**
+         * ICD-10-CM categories as a clinical convention [c]: aortic and other aneurysms (I71, I72), cerebral aneurysm
+         * (I67.1); cerebral and peripheral arteriovenous malformations (Q28.2, Q28.3, Q27.3); nontraumatic
+         * intracerebral haemorrhage and its sequelae (I61, I69.1); the ketamine and esketamine codes of the guide's
+         * ketafhir-medications on an AllergyIntolerance; pregnancy (O chapter, Z33.1) and lactation (Z39.1);
+         * schizophrenia-spectrum psychoses (F20-F29); substance use disorders (F10-F19 and the guide's local code);
+         * hepatic failure (K72) and cirrhosis (K74.6); hypertensive crisis (I16).
+         */
+        static final Map<String, Contraindication> DEFAULTS = Map.of(
+                "aneurysmal-vascular-disease", new Contraindication(Finding.Severity.ERROR, true,
+                        List.of(ICD10 + "I71*", ICD10 + "I72*", ICD10 + "I67.1")),
+                "arteriovenous-malformation", new Contraindication(Finding.Severity.ERROR, true,
+                        List.of(ICD10 + "Q28.2", ICD10 + "Q28.3", ICD10 + "Q27.3*")),
+                "intracerebral-haemorrhage", new Contraindication(Finding.Severity.ERROR, true,
+                        List.of(ICD10 + "I61*", ICD10 + "I69.1*")),
+                "ketamine-hypersensitivity", new Contraindication(Finding.Severity.ERROR, true,
+                        List.of(RXNORM + "6130", RXNORM + "2201623", RXNORM + "2201625",
+                                "http://snomed.info/sct|373464007", KETAFHIR + "esketamine",
+                                KETAFHIR + "ketamine-injection", KETAFHIR + "ketamine-compounded-oral")),
+                "pregnancy", new Contraindication(Finding.Severity.WARNING, false,
+                        List.of(ICD10 + "O*", ICD10 + "Z33.1", ICD10 + "Z39.1")),
+                "psychosis-history", new Contraindication(Finding.Severity.WARNING, true,
+                        List.of(ICD10 + "F2*")),
+                "substance-use-disorder", new Contraindication(Finding.Severity.WARNING, false,
+                        List.of(ICD10 + "F1*", KETAFHIR + "substance-use-disorder")),
+                "severe-hepatic-impairment", new Contraindication(Finding.Severity.WARNING, false,
+                        List.of(ICD10 + "K72*", ICD10 + "K74.6*")),
+                "uncontrolled-hypertension", new Contraindication(Finding.Severity.WARNING, false,
+                        List.of(ICD10 + "I16*")));
+
+        @AssertTrue(message = "ketafhir.dosing.contraindications.*.codes are written system|code")
+        boolean isCodesQualified() {
+            return codes == null || codes.stream().allMatch(c -> c != null && c.indexOf('|') > 0 && c.indexOf('|') < c.length() - 1);
+        }
+
+        boolean matches(String system, String code) {
+            if (system == null || code == null) {
+                return false;
+            }
+            String qualified = system + "|" + code;
+            for (String pattern : codes) {
+                if (pattern.endsWith("*")
+                        ? qualified.startsWith(pattern.substring(0, pattern.length() - 1))
+                        : qualified.equals(pattern)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package org.ketafhir.dosing;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AdverseEvent;
+import org.hl7.fhir.r4.model.AllergyIntolerance;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.ketafhir.dosing.DosingFacts.BloodPressure;
+import org.ketafhir.dosing.DosingFacts.Session;
+import org.ketafhir.dosing.DosingFacts.Weight;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.SortOrderEnum;
+import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
+import ca.uhn.fhir.rest.param.DateParam;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+
+/**
+ * What the dosing rules read from storage about a session's patient, and the server's own writes (the session's
+ * computed extensions, the DetectedIssue). Reads and writes run as {@link SystemRequestDetails} inside the
+ * transaction of the write being checked (a client allowed to record a session need not be allowed to search every
+ * Observation; the DetectedIssue is the server's record).
+ */
+final class DosingRecords {
+
+    static final String LOINC = "http://loinc.org";
+    static final String BODY_WEIGHT = "29463-7";
+    static final String BP_PANEL = "85354-9";
+    static final String SYSTOLIC = "8480-6";
+    static final String DIASTOLIC = "8462-4";
+    static final String SPO2 = "59408-5";
+
+    private final DaoRegistry daos;
+    private final DosingProperties properties;
+    private final DosingSessions sessions;
+
+    DosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions) {
+        this.daos = daos;
+        this.properties = properties;
+        this.sessions = sessions;
+    }
+
+    /** {@code Patient/<id>} of a session whose subject is a stored patient's reference. */
+    static Optional<String> patientOf(MedicationAdministration administration) {
+        IdType subject = new IdType(administration.getSubject().getReference());
+        if (!"Patient".equals(subject.getResourceType()) || !subject.hasIdPart() || subject.hasBaseUrl()) {
+            return Optional.empty();
+        }
+        return Optional.of("Patient/" + subject.getIdPart());
+    }
+
+    /** The latest body weight of the patient at or before the start, however old. */
+    Optional<Weight> latestWeight(String patient, Instant start) {
+        SearchParameterMap search = observations(patient, BODY_WEIGHT, null, start.plusSeconds(1));
+        search.setSort(new SortSpec("date", SortOrderEnum.DESC));
+        return this.<Observation>search("Observation", search).stream()
+                .filter(DosingRecords::counts)
+                .map(o -> weight(o))
+                .flatMap(Optional::stream)
+                .filter(w -> !w.at().isAfter(start))
+                .max(java.util.Comparator.comparing(Weight::at));
+    }
+
+    DosingFacts facts(MedicationAdministration administration, Session session, String patient) {
+        Instant from = session.start().minus(Duration.ofMinutes(properties.bloodPressure().preDoseWindowMinutes()));
+        Instant to = latest(session.start().plus(Duration.ofMinutes(properties.bloodPressure().postDoseToMinutes())),
+                session.observationEnd().orElse(session.doseEnd())
+                        .plus(Duration.ofMinutes(properties.esketamine().minObservationMinutes())));
+        List<BloodPressure> pressures = new ArrayList<>();
+        for (Observation o : this.<Observation>search("Observation", observations(patient, BP_PANEL, from, to))) {
+            Optional<Instant> at = effective(o);
+            Optional<BigDecimal> systolic = component(o, SYSTOLIC);
+            Optional<BigDecimal> diastolic = component(o, DIASTOLIC);
+            if (counts(o) && at.isPresent() && systolic.isPresent() && diastolic.isPresent()) {
+                pressures.add(new BloodPressure(systolic.get(), diastolic.get(), at.get()));
+            }
+        }
+        List<Instant> spo2 = this.<Observation>search("Observation", observations(patient, SPO2, session.start(), to))
+                .stream().filter(DosingRecords::counts).map(DosingRecords::effective).flatMap(Optional::stream).toList();
+        return new DosingFacts(session, age(patient, session.start()), latestWeight(patient, session.start()),
+                pressures, spo2, otherEsketamineStarts(administration, patient), contraindications(patient));
+    }
+
+    private Optional<Integer> age(String patient, Instant at) {
+        try {
+            Patient p = daos.getResourceDao(Patient.class).read(new IdType(patient), system());
+            if (!p.hasBirthDate()) {
+                return Optional.empty();
+            }
+            LocalDate born = LocalDate.parse(p.getBirthDateElement().getValueAsString().length() == 10
+                    ? p.getBirthDateElement().getValueAsString()
+                    : p.getBirthDateElement().getValueAsString().substring(0, 4) + "-01-01");
+            return Optional.of(Period.between(born, at.atZone(ZoneOffset.UTC).toLocalDate()).getYears());
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            return Optional.empty();
+        }
+    }
+
+    private List<Instant> otherEsketamineStarts(MedicationAdministration administration, String patient) {
+        SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient));
+        String self = administration.getIdElement().getIdPart();
+        return this.<MedicationAdministration>search("MedicationAdministration", search).stream()
+                .filter(other -> self == null || !self.equals(other.getIdElement().getIdPart()))
+                .map(sessions::read)
+                .flatMap(Optional::stream)
+                .filter(Session::esketamine)
+                .map(Session::start)
+                .toList();
+    }
+
+    private List<DosingFacts.Contraindicated> contraindications(String patient) {
+        List<DosingRules.CodedRecord> records = new ArrayList<>();
+        for (Condition c : this.<Condition>search("Condition",
+                SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient)))) {
+            String verification = c.getVerificationStatus().getCodingFirstRep().getCode();
+            if ("refuted".equals(verification) || "entered-in-error".equals(verification)) {
+                continue;
+            }
+            String clinical = c.getClinicalStatus().getCodingFirstRep().getCode();
+            boolean current = clinical == null || List.of("active", "recurrence", "relapse").contains(clinical);
+            codes(records, "Condition/" + c.getIdElement().getIdPart(), c.getCode(), current);
+        }
+        for (AllergyIntolerance a : this.<AllergyIntolerance>search("AllergyIntolerance",
+                SearchParameterMap.newSynchronous("patient", new ReferenceParam(patient)))) {
+            String verification = a.getVerificationStatus().getCodingFirstRep().getCode();
+            if ("refuted".equals(verification) || "entered-in-error".equals(verification)) {
+                continue;
+            }
+            String clinical = a.getClinicalStatus().getCodingFirstRep().getCode();
+            codes(records, "AllergyIntolerance/" + a.getIdElement().getIdPart(), a.getCode(),
+                    clinical == null || "active".equals(clinical));
+        }
+        return DosingRules.classify(properties.contraindications(), records);
+    }
+
+    private static void codes(List<DosingRules.CodedRecord> into, String reference, CodeableConcept code, boolean current) {
+        for (Coding coding : code.getCoding()) {
+            into.add(new DosingRules.CodedRecord(reference, coding.getSystem(), coding.getCode(), current));
+        }
+    }
+
+    /** The session as the client may read it (request-level interceptors, e.g. authorization, apply). */
+    MedicationAdministration readSession(IdType id, ca.uhn.fhir.rest.api.server.RequestDetails request) {
+        return daos.getResourceDao(MedicationAdministration.class).read(id.toUnqualifiedVersionless(), request);
+    }
+
+    /** The patient's AdverseEvents whose suspect entity is this session. */
+    List<AdverseEvent> adverseEventsOf(String patient, String sessionId) {
+        String session = "MedicationAdministration/" + sessionId;
+        return this.<AdverseEvent>search("AdverseEvent",
+                SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient))).stream()
+                .filter(event -> event.getSuspectEntity().stream()
+                        .anyMatch(s -> new IdType(s.getInstance().getReference()).toUnqualifiedVersionless().getValue()
+                                .equals(session)))
+                .toList();
+    }
+
+    /** Creates or updates the session's DetectedIssue under its derived id. */
+    void saveIssue(DetectedIssue issue, TransactionDetails transaction) {
+        daos.getResourceDao(DetectedIssue.class).update(issue, null, true, false, system(), transaction);
+    }
+
+    /** A DetectedIssue raised earlier for the session, when the session no longer breaks a rule: cancelled. */
+    void cancelIssue(String issueId, TransactionDetails transaction) {
+        DetectedIssue issue;
+        try {
+            issue = daos.getResourceDao(DetectedIssue.class).read(new IdType("DetectedIssue", issueId), system());
+        } catch (ResourceNotFoundException | ResourceGoneException e) {
+            return;
+        }
+        if (issue.getStatus() != DetectedIssue.DetectedIssueStatus.CANCELLED) {
+            issue.setStatus(DetectedIssue.DetectedIssueStatus.CANCELLED);
+            issue.setId(issue.getIdElement().toUnqualifiedVersionless());
+            saveIssue(issue, transaction);
+        }
+    }
+
+    /** Deletes the session's DetectedIssue if it exists; refused (409) when another resource refers to it. */
+    void deleteIssue(String issueId, TransactionDetails transaction) {
+        ca.uhn.fhir.jpa.api.model.DeleteConflictList conflicts = new ca.uhn.fhir.jpa.api.model.DeleteConflictList();
+        daos.getResourceDao(DetectedIssue.class).delete(new IdType("DetectedIssue", issueId), conflicts, system(), transaction);
+        ca.uhn.fhir.jpa.delete.DeleteConflictUtil.validateDeleteConflictsEmptyOrThrowException(
+                daos.getResourceDao(DetectedIssue.class).getContext(), conflicts);
+    }
+
+    /** Stores the session again (its computed extensions), in the same transaction. */
+    void updateSession(MedicationAdministration administration, TransactionDetails transaction) {
+        administration.setId(administration.getIdElement().toUnqualifiedVersionless());
+        daos.getResourceDao(MedicationAdministration.class).update(administration, null, true, false, system(), transaction);
+    }
+
+    private static SearchParameterMap observations(String patient, String code, Instant from, Instant to) {
+        SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient));
+        search.add("code", new TokenParam(LOINC, code));
+        DateRangeParam range = new DateRangeParam();
+        if (from != null) {
+            range.setLowerBound(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(from.minusSeconds(60))));
+        }
+        range.setUpperBound(new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, Date.from(to.plusSeconds(60))));
+        search.add("date", range);
+        return search;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends IBaseResource> List<T> search(String type, SearchParameterMap search) {
+        return (List<T>) daos.getResourceDao(type).search(search, system()).getAllResources();
+    }
+
+    /** Readings that count: not cancelled or entered in error. */
+    private static boolean counts(Observation observation) {
+        return observation.getStatus() != Observation.ObservationStatus.CANCELLED
+                && observation.getStatus() != Observation.ObservationStatus.ENTEREDINERROR;
+    }
+
+    private static Optional<Weight> weight(Observation observation) {
+        if (!(observation.getValue() instanceof Quantity q) || !q.hasValue() || effective(observation).isEmpty()) {
+            return Optional.empty();
+        }
+        BigDecimal kg;
+        if ("kg".equals(q.getCode())) {
+            kg = q.getValue();
+        } else if ("g".equals(q.getCode())) {
+            kg = q.getValue().movePointLeft(3);
+        } else if ("[lb_av]".equals(q.getCode())) {
+            kg = q.getValue().multiply(new BigDecimal("0.45359237"));
+        } else {
+            return Optional.empty();
+        }
+        if (kg.signum() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Weight(kg, effective(observation).get(), "Observation/" + observation.getIdElement().getIdPart()));
+    }
+
+    private static Optional<BigDecimal> component(Observation observation, String code) {
+        return observation.getComponent().stream()
+                .filter(c -> c.getCode().getCoding().stream().anyMatch(x -> LOINC.equals(x.getSystem()) && code.equals(x.getCode())))
+                .map(c -> c.getValue() instanceof Quantity q && q.hasValue() ? q.getValue() : null)
+                .filter(java.util.Objects::nonNull)
+                .findFirst();
+    }
+
+    private static Optional<Instant> effective(Observation observation) {
+        if (observation.hasEffectiveDateTimeType() && observation.getEffectiveDateTimeType().getValue() != null) {
+            return Optional.of(observation.getEffectiveDateTimeType().getValue().toInstant());
+        }
+        if (observation.hasEffectivePeriod() && observation.getEffectivePeriod().hasStart()) {
+            return Optional.of(observation.getEffectivePeriod().getStart().toInstant());
+        }
+        if (observation.hasEffectiveInstantType() && observation.getEffectiveInstantType().getValue() != null) {
+            return Optional.of(observation.getEffectiveInstantType().getValue().toInstant());
+        }
+        return Optional.empty();
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private static SystemRequestDetails system() {
+        return new SystemRequestDetails();
+    }
+}

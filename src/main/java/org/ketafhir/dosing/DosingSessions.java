@@ -1,0 +1,120 @@
+package org.ketafhir.dosing;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Extension;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationStatus;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.ketafhir.dosing.DosingFacts.Medication;
+import org.ketafhir.dosing.DosingFacts.Session;
+import org.ketafhir.dosing.DosingFacts.Weight;
+
+/**
+ * Reads a MedicationAdministration as a dosing session and writes back what the rules compute (the guide's
+ * dose-per-kg and body-weight-used extensions). Plain FHIR model code, no storage.
+ */
+final class DosingSessions {
+
+    static final String DOSE_PER_KG = "http://ketafhir.org/fhir/StructureDefinition/dose-per-kg";
+    static final String BODY_WEIGHT_USED = "http://ketafhir.org/fhir/StructureDefinition/body-weight-used";
+    static final String OBSERVATION_END = "http://ketafhir.org/fhir/StructureDefinition/post-dose-observation-end";
+    static final String OVERRIDE_REASON = "http://ketafhir.org/fhir/StructureDefinition/override-reason";
+    static final String UCUM = "http://unitsofmeasure.org";
+    private static final String SNOMED = "http://snomed.info/sct";
+    private static final String INTRAVENOUS = "47625008";
+
+    private final MedicationCodes codes;
+
+    DosingSessions(MedicationCodes codes) {
+        this.codes = Objects.requireNonNull(codes, "codes");
+    }
+
+    Optional<Medication> medicationOf(MedicationAdministration administration) {
+        return administration.hasMedicationCodeableConcept()
+                ? codes.classify(administration.getMedicationCodeableConcept())
+                : Optional.empty();
+    }
+
+    /**
+     * The session the rules check: a ketamine or esketamine administration with a start and a dose in mg, that is
+     * not entered-in-error or not-done (nothing was given). Anything else is left to the profile.
+     */
+    Optional<Session> read(MedicationAdministration administration) {
+        Optional<Medication> medication = medicationOf(administration);
+        MedicationAdministrationStatus status = administration.getStatus();
+        if (medication.isEmpty() || status == MedicationAdministrationStatus.ENTEREDINERROR
+                || status == MedicationAdministrationStatus.NOTDONE) {
+            return Optional.empty();
+        }
+        Optional<Instant> start = start(administration);
+        Quantity dose = administration.getDosage().getDose();
+        if (start.isEmpty() || !dose.hasValue() || !"mg".equals(dose.getCode())) {
+            return Optional.empty();
+        }
+        Instant doseEnd = administration.hasEffectivePeriod() && administration.getEffectivePeriod().hasEnd()
+                ? administration.getEffectivePeriod().getEnd().toInstant()
+                : start.get();
+        Optional<Instant> observationEnd = Optional.ofNullable(administration.getExtensionByUrl(OBSERVATION_END))
+                .filter(e -> e.getValue() instanceof DateTimeType dt && dt.getValue() != null)
+                .map(e -> ((DateTimeType) e.getValue()).getValue().toInstant());
+        boolean intravenous = administration.getDosage().getRoute().getCoding().stream()
+                .anyMatch(c -> SNOMED.equals(c.getSystem()) && INTRAVENOUS.equals(c.getCode()));
+        return Optional.of(new Session(medication.get(), intravenous, dose.getValue(), start.get(), doseEnd,
+                observationEnd, status == MedicationAdministrationStatus.COMPLETED, !overrideReasons(administration).isEmpty()));
+    }
+
+    static Optional<Instant> start(MedicationAdministration administration) {
+        if (administration.hasEffectivePeriod() && administration.getEffectivePeriod().hasStart()) {
+            return Optional.of(administration.getEffectivePeriod().getStart().toInstant());
+        }
+        if (administration.hasEffectiveDateTimeType() && administration.getEffectiveDateTimeType().getValue() != null) {
+            return Optional.of(administration.getEffectiveDateTimeType().getValue().toInstant());
+        }
+        return Optional.empty();
+    }
+
+    static List<CodeableConcept> overrideReasons(MedicationAdministration administration) {
+        return administration.getExtensionsByUrl(OVERRIDE_REASON).stream()
+                .map(Extension::getValue)
+                .filter(CodeableConcept.class::isInstance)
+                .map(CodeableConcept.class::cast)
+                .toList();
+    }
+
+    /**
+     * Puts the computed dose per kilogram and the weight used on the session, replacing what the client sent; with
+     * no weight used, leaves the session as sent. Returns whether anything changed.
+     */
+    static boolean record(MedicationAdministration administration, Optional<BigDecimal> mgPerKg, Optional<Weight> weight) {
+        if (mgPerKg.isEmpty() || weight.isEmpty()) {
+            return false;
+        }
+        BigDecimal rounded = mgPerKg.get().setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros();
+        if (rounded.scale() < 0) {
+            rounded = rounded.setScale(0);
+        }
+        MedicationAdministration.MedicationAdministrationDosageComponent dosage = administration.getDosage();
+        Extension currentDose = dosage.getExtensionByUrl(DOSE_PER_KG);
+        Extension currentWeight = administration.getExtensionByUrl(BODY_WEIGHT_USED);
+        boolean sameDose = currentDose != null && currentDose.getValue() instanceof Quantity q && q.hasValue()
+                && q.getValue().compareTo(rounded) == 0 && "mg/kg".equals(q.getCode());
+        boolean sameWeight = currentWeight != null && currentWeight.getValue() instanceof Reference r
+                && weight.get().reference().equals(r.getReference());
+        if (sameDose && sameWeight) {
+            return false;
+        }
+        dosage.getExtension().removeIf(e -> DOSE_PER_KG.equals(e.getUrl()));
+        dosage.addExtension(DOSE_PER_KG, new Quantity().setValue(rounded).setUnit("mg/kg").setSystem(UCUM).setCode("mg/kg"));
+        administration.getExtension().removeIf(e -> BODY_WEIGHT_USED.equals(e.getUrl()));
+        administration.addExtension(BODY_WEIGHT_USED, new Reference(weight.get().reference()));
+        return true;
+    }
+}

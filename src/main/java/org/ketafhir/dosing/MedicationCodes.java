@@ -1,0 +1,75 @@
+package org.ketafhir.dosing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ValueSet;
+import org.ketafhir.dosing.DosingFacts.Medication;
+
+import ca.uhn.fhir.context.FhirContext;
+
+/**
+ * Which codes make a MedicationAdministration a dosing session, read from the guide's value sets
+ * ketafhir-medications and ketafhir-esketamine (their enumerated concepts), so a code added to the guide is picked up.
+ * A session with any esketamine code is esketamine; any other code of ketafhir-medications makes it ketamine.
+ */
+final class MedicationCodes {
+
+    private final Set<String> medications;
+    private final Set<String> esketamine;
+
+    MedicationCodes(Set<String> medications, Set<String> esketamine) {
+        this.medications = Set.copyOf(medications);
+        this.esketamine = Set.copyOf(esketamine);
+    }
+
+    static MedicationCodes fromGuide(FhirContext fhirContext) {
+        return new MedicationCodes(
+                codes(fhirContext, "fhir-profiles/ValueSet-ketafhir-medications.json"),
+                codes(fhirContext, "fhir-profiles/ValueSet-ketafhir-esketamine.json"));
+    }
+
+    Optional<Medication> classify(CodeableConcept medication) {
+        if (medication == null) {
+            return Optional.empty();
+        }
+        boolean ketamine = false;
+        for (Coding coding : medication.getCoding()) {
+            String key = coding.getSystem() + "|" + coding.getCode();
+            if (esketamine.contains(key)) {
+                return Optional.of(Medication.ESKETAMINE);
+            }
+            ketamine |= medications.contains(key);
+        }
+        return ketamine ? Optional.of(Medication.KETAMINE) : Optional.empty();
+    }
+
+    /** The codes of a session that name esketamine, for searches. */
+    Set<String> esketamineCodes() {
+        return esketamine;
+    }
+
+    private static Set<String> codes(FhirContext fhirContext, String resource) {
+        try (InputStream in = MedicationCodes.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("The guide's " + resource + " is not on the classpath");
+            }
+            ValueSet valueSet = fhirContext.newJsonParser().parseResource(ValueSet.class, in);
+            Set<String> codes = new HashSet<>();
+            valueSet.getCompose().getInclude().forEach(include -> include.getConcept()
+                    .forEach(concept -> codes.add(include.getSystem() + "|" + concept.getCode())));
+            if (codes.isEmpty()) {
+                throw new IllegalStateException("The guide's " + resource + " enumerates no codes");
+            }
+            return codes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,407 @@
+package org.ketafhir.dosing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DetectedIssue;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.Test;
+import org.ketafhir.testing.FhirServerTestBase;
+
+/** Dosing rules on write, through the REST API: stored with mg/kg, refused with 422, warned with a DetectedIssue. */
+class DosingRulesIT extends FhirServerTestBase {
+
+    private static final Instant START = Instant.parse("2026-10-05T10:00:00Z");
+    private static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
+
+    @Test
+    void aValidIvSessionShouldBeStoredWithItsDosePerKgAndTheWeightUsed() {
+        String patient = patient("1980-01-01");
+        String weight = weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+
+        // 40 mg / 80 kg = 0.5 mg/kg
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(iv(patient, 40)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        MedicationAdministration session = parse(MedicationAdministration.class, stored.body());
+        Quantity perKg = (Quantity) session.getDosage().getExtensionByUrl(DosingSessions.DOSE_PER_KG).getValue();
+        assertThat(perKg.getValue()).isEqualByComparingTo("0.5");
+        assertThat(perKg.getCode()).isEqualTo("mg/kg");
+        assertThat(((Reference) session.getExtensionByUrl(DosingSessions.BODY_WEIGHT_USED).getValue()).getReference())
+                .isEqualTo(weight);
+        assertThat(issuesOf(session)).isEmpty();
+    }
+
+    @Test
+    void anIvDoseOf1MgPerKgShouldBeRefusedCitingTheRuleTheDoseAndTheThreshold() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+
+        // 80 mg / 80 kg = 1.0 mg/kg, at the ceiling
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(iv(patient, 80)));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, refused.body()).getIssue()).anySatisfy(issue -> {
+            assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.ERROR);
+            assertThat(issue.getDiagnostics()).contains("iv-dose-ceiling").contains("measured: 1 mg/kg")
+                    .contains("threshold: at or above 1 mg/kg");
+        });
+        assertThat(sessionsOf(patient)).isEmpty();
+    }
+
+    @Test
+    void anIvDoseOf08MgPerKgShouldBeStoredWithADetectedIssueOnTheSession() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+
+        // 64 mg / 80 kg = 0.8 mg/kg: above 0.75, under 1.0
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(iv(patient, 64)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        MedicationAdministration session = parse(MedicationAdministration.class, stored.body());
+        assertThat(issuesOf(session)).singleElement().satisfies(issue -> {
+            assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo("dosing-rule-warning");
+            assertThat(issue.getPatient().getReference()).isEqualTo(patient);
+            assertThat(issue.getDetail()).contains("iv-dose-high").contains("0.8 mg/kg").contains("above 0.75 mg/kg");
+        });
+    }
+
+    @Test
+    void aSessionWithAWarningShouldStayDeletableAndTakeItsDetectedIssueWithIt() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        // 64 mg / 80 kg = 0.8 mg/kg: a warning
+        MedicationAdministration session = parse(MedicationAdministration.class,
+                postJson("/MedicationAdministration", json(iv(patient, 64))).body());
+        assertThat(issuesOf(session)).hasSize(1);
+
+        HttpResponse<String> deleted = http("DELETE", "/MedicationAdministration/" + session.getIdElement().getIdPart(), null);
+
+        assertThat(deleted.statusCode()).as(deleted.body()).isBetween(200, 204);
+        assertThat(issuesOf(session)).isEmpty();
+    }
+
+    @Test
+    void aWarningShouldBeReturnedInTheOperationOutcomeWhenTheClientAsksForOne() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        // 141/85 mmHg: systolic above 140
+        bloodPressure(patient, 141, 85, START.minus(Duration.ofMinutes(10)));
+
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(iv(patient, 40)),
+                "Prefer", "return=OperationOutcome");
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(parse(OperationOutcome.class, stored.body()).getIssue()).anySatisfy(issue -> {
+            assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.WARNING);
+            assertThat(issue.getDiagnostics()).contains("bp-pre-elevated").contains("141/85 mmHg");
+        });
+    }
+
+    @Test
+    void anOverrideReasonShouldLetTheCeilingThroughAndStayVisible() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        MedicationAdministration overridden = iv(patient, 80);
+        overridden.addExtension(DosingSessions.OVERRIDE_REASON, new CodeableConcept()
+                .addCoding(new Coding(DosingOutcomes.KETAFHIR, "prior-tolerance", "Higher dose previously tolerated")));
+
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(overridden));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        MedicationAdministration session = parse(MedicationAdministration.class, stored.body());
+        assertThat(session.getExtensionsByUrl(DosingSessions.OVERRIDE_REASON)).hasSize(1);
+        assertThat(issuesOf(session)).singleElement().satisfies(issue -> {
+            assertThat(issue.getCode().getCodingFirstRep().getCode()).isEqualTo("dosing-rule-overridden");
+            assertThat(issue.getDetail()).contains("iv-dose-ceiling").contains("overridden");
+            assertThat(issue.getMitigationFirstRep().getAction().getCodingFirstRep().getCode()).isEqualTo("prior-tolerance");
+        });
+    }
+
+    @Test
+    void anIvSessionWithoutABodyWeightShouldBeRefusedNamingTheWeight() {
+        String patient = patient("1980-01-01");
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(iv(patient, 40)));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, refused.body()).getIssue()).anySatisfy(issue ->
+                assertThat(issue.getDiagnostics()).contains("weight-missing").contains("body weight").contains("29463-7"));
+    }
+
+    @Test
+    void aFirstEsketamineDoseOf56MgWithItsReadingsShouldBeStoredWithoutWarnings() {
+        String patient = patient("1980-01-01");
+        esketamineReadings(patient);
+
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(esketamine(patient, 56, START)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, stored.body()))).isEmpty();
+    }
+
+    @Test
+    void esketamineDosesOf70And112MgShouldBeRefused() {
+        String patient = patient("1980-01-01");
+        esketamineReadings(patient);
+        // the first dose three days earlier, so only the dose rules are at stake
+        Instant earlier = START.minus(Duration.ofDays(3));
+        bloodPressure(patient, 120, 80, earlier.minus(Duration.ofMinutes(10)));
+        assertThat(postJson("/MedicationAdministration", json(esketamine(patient, 56, earlier))).statusCode()).isEqualTo(201);
+
+        // 70 mg = 2.5 devices of 28 mg
+        HttpResponse<String> seventy = postJson("/MedicationAdministration", json(esketamine(patient, 70, START)));
+        // 112 mg = 4 devices, above 84 mg
+        HttpResponse<String> oneTwelve = postJson("/MedicationAdministration", json(esketamine(patient, 112, START)));
+
+        assertThat(seventy.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, seventy.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("esketamine-dose-whole-devices").contains("70 mg").contains("a multiple of 28 mg"));
+        assertThat(oneTwelve.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, oneTwelve.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("esketamine-dose-max").contains("112 mg").contains("at most 84 mg"));
+        assertThat(sessionsOf(patient)).hasSize(1);
+    }
+
+    @Test
+    void aFirstEsketamineDoseOf84MgShouldBeRefused() {
+        String patient = patient("1980-01-01");
+        esketamineReadings(patient);
+
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(esketamine(patient, 84, START)));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        // born 1980-01-01, 46 on 2026-10-05: the first dose is 56 mg
+        assertThat(parse(OperationOutcome.class, refused.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("esketamine-first-dose").contains("84 mg as the first dose").contains("56 mg at age 46"));
+    }
+
+    @Test
+    void aTransactionWithAValidAndARefusedSessionShouldStoreNothing() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        // 40 mg / 80 kg = 0.5 mg/kg is fine; 80 mg / 80 kg = 1.0 mg/kg is refused
+        for (MedicationAdministration session : List.of(iv(patient, 40), iv(patient, 80))) {
+            transaction.addEntry().setResource(session).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+        }
+
+        HttpResponse<String> refused = postJson("", json(transaction));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("iv-dose-ceiling");
+        assertThat(sessionsOf(patient)).isEmpty();
+    }
+
+    @Test
+    void readingsSentInTheSameTransactionShouldCount() {
+        String patient = patient("1980-01-01");
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        // the session first: HAPI checks it when the whole Bundle is written
+        transaction.addEntry().setResource(iv(patient, 40)).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+        for (Observation reading : List.of(weightObservation(patient, 80, START.minus(Duration.ofMinutes(20))),
+                bloodPressureObservation(patient, 120, 80, START.minus(Duration.ofMinutes(10))))) {
+            transaction.addEntry().setResource(reading).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        }
+
+        HttpResponse<String> stored = postJson("", json(transaction));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+        MedicationAdministration session = sessionsOf(patient).get(0);
+        // 40 mg / 80 kg = 0.5 mg/kg
+        assertThat(((Quantity) session.getDosage().getExtensionByUrl(DosingSessions.DOSE_PER_KG).getValue()).getValue())
+                .isEqualByComparingTo("0.5");
+    }
+
+    @Test
+    void aRecordedIntracerebralHaemorrhageShouldRefuseTheSession() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        Condition haemorrhage = new Condition();
+        haemorrhage.setSubject(new Reference(patient));
+        haemorrhage.getClinicalStatus().addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-clinical").setCode("resolved");
+        haemorrhage.getCode().addCoding().setSystem("http://hl7.org/fhir/sid/icd-10-cm").setCode("I61.9");
+        create(haemorrhage);
+
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(iv(patient, 40)));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("contraindication-intracerebral-haemorrhage");
+    }
+
+    @Test
+    void theRemsRecordShouldBeFilledFromTheStoredSessionReadingsAndAdverseEvents() {
+        String patient = patient("1980-01-01");
+        esketamineReadings(patient);
+        MedicationAdministration spravato = esketamine(patient, 56, START);
+        spravato.getDosage().addExtension(RemsRecordProvider.DEVICE_COUNT, new org.hl7.fhir.r4.model.PositiveIntType(2));
+        String session = create(spravato);
+        org.hl7.fhir.r4.model.AdverseEvent dissociation = new org.hl7.fhir.r4.model.AdverseEvent();
+        dissociation.setActuality(org.hl7.fhir.r4.model.AdverseEvent.AdverseEventActuality.ACTUAL);
+        dissociation.setSubject(new Reference(patient));
+        dissociation.getEvent().addCoding().setSystem(DosingOutcomes.KETAFHIR).setCode("dissociation");
+        dissociation.addSuspectEntity().setInstance(new Reference(session));
+        create(dissociation);
+
+        HttpResponse<String> response = getRaw("/" + session + "/$rems-record");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        org.hl7.fhir.r4.model.QuestionnaireResponse form =
+                parse(org.hl7.fhir.r4.model.QuestionnaireResponse.class, response.body());
+        assertThat(form.getQuestionnaire()).isEqualTo(RemsRecord.QUESTIONNAIRE);
+        java.util.Map<String, String> answers = new java.util.HashMap<>();
+        collect(form.getItem(), answers);
+        // 56 mg in two 28 mg devices; 120/80 before, 130/85 at +40 min; discharged 130 - 6 = 124 min after dosing
+        assertThat(answers).containsEntry("session-date", "2026-10-05").containsEntry("dose-mg", "56")
+                .containsEntry("devices", "2")
+                .containsEntry("bp-pre-dose-systolic", "120").containsEntry("bp-pre-dose-diastolic", "80")
+                .containsEntry("bp-post-dose-systolic", "130").containsEntry("bp-post-dose-diastolic", "85")
+                .containsEntry("dissociation", "true").containsEntry("sedation", "false")
+                .containsEntry("blood-pressure-increase", "false").containsEntry("monitored-2-hours", "true")
+                .containsEntry("serious-adverse-event", "false");
+    }
+
+    @Test
+    void theRemsRecordOfAnIvSessionShouldBeRefused() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        String session = create(iv(patient, 40));
+
+        assertThat(getRaw("/" + session + "/$rems-record").statusCode()).isEqualTo(422);
+    }
+
+    private static void collect(List<org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent> items,
+            java.util.Map<String, String> into) {
+        for (var item : items) {
+            if (item.hasAnswer()) {
+                into.put(item.getLinkId(), item.getAnswerFirstRep().getValue().primitiveValue());
+            }
+            collect(item.getItem(), into);
+        }
+    }
+
+    // ---- records
+
+    private String patient(String birthDate) {
+        Patient patient = new Patient();
+        patient.addIdentifier().setSystem("urn:ketafhir:test").setValue(unique("dosing"));
+        patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(birthDate));
+        return create(patient);
+    }
+
+    private String weight(String patient, int kg, Instant at) {
+        return create(weightObservation(patient, kg, at));
+    }
+
+    private void bloodPressure(String patient, int systolic, int diastolic, Instant at) {
+        create(bloodPressureObservation(patient, systolic, diastolic, at));
+    }
+
+    /** Pre-dose 120/80 at -10 min, 130/85 at +40 min, SpO2 97 % at +40 min. */
+    private void esketamineReadings(String patient) {
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        bloodPressure(patient, 130, 85, START.plus(Duration.ofMinutes(40)));
+        Observation spo2 = vital(patient, "59408-5", START.plus(Duration.ofMinutes(40)));
+        spo2.setValue(new Quantity().setValue(97).setUnit("%").setSystem(DosingSessions.UCUM).setCode("%"));
+        create(spo2);
+    }
+
+    private static Observation weightObservation(String patient, int kg, Instant at) {
+        Observation weight = vital(patient, "29463-7", at);
+        weight.setValue(new Quantity().setValue(kg).setUnit("kg").setSystem(DosingSessions.UCUM).setCode("kg"));
+        return weight;
+    }
+
+    private static Observation bloodPressureObservation(String patient, int systolic, int diastolic, Instant at) {
+        Observation bp = vital(patient, "85354-9", at);
+        bp.addComponent().setValue(mmHg(systolic)).getCode().addCoding().setSystem("http://loinc.org").setCode("8480-6");
+        bp.addComponent().setValue(mmHg(diastolic)).getCode().addCoding().setSystem("http://loinc.org").setCode("8462-4");
+        return bp;
+    }
+
+    private static Quantity mmHg(int value) {
+        return new Quantity().setValue(value).setUnit("mmHg").setSystem(DosingSessions.UCUM).setCode("mm[Hg]");
+    }
+
+    private static Observation vital(String patient, String loinc, Instant at) {
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.addCategory().addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("vital-signs");
+        observation.getCode().addCoding().setSystem("http://loinc.org").setCode(loinc);
+        observation.setSubject(new Reference(patient));
+        observation.setEffective(new DateTimeType(Date.from(at)));
+        return observation;
+    }
+
+    /** IV ketamine at START over 40 min, discharged 60 min after the infusion. */
+    private static MedicationAdministration iv(String patient, int mg) {
+        MedicationAdministration session = session(patient, mg, START, Duration.ofMinutes(40), Duration.ofMinutes(100));
+        session.getMedicationCodeableConcept().addCoding().setSystem(RXNORM).setCode("6130");
+        session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("47625008");
+        return session;
+    }
+
+    /** Spravato at the start over 6 min, discharged 124 min after dosing. */
+    private static MedicationAdministration esketamine(String patient, int mg, Instant start) {
+        MedicationAdministration session = session(patient, mg, start, Duration.ofMinutes(6), Duration.ofMinutes(130));
+        session.getMedicationCodeableConcept().addCoding().setSystem(RXNORM).setCode("2201625");
+        session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("46713006");
+        return session;
+    }
+
+    private static MedicationAdministration session(String patient, int mg, Instant start, Duration dosing, Duration discharge) {
+        MedicationAdministration session = new MedicationAdministration();
+        session.setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED);
+        session.setSubject(new Reference(patient));
+        session.setEffective(new Period().setStart(Date.from(start)).setEnd(Date.from(start.plus(dosing))));
+        session.addExtension(DosingSessions.OBSERVATION_END, new DateTimeType(Date.from(start.plus(discharge))));
+        session.getDosage().setDose(new Quantity().setValue(new BigDecimal(mg)).setUnit("mg")
+                .setSystem(DosingSessions.UCUM).setCode("mg"));
+        return session;
+    }
+
+    private String create(Resource resource) {
+        return client().create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+    }
+
+    private List<MedicationAdministration> sessionsOf(String patient) {
+        return client().search().byUrl("MedicationAdministration?subject=" + patient).returnBundle(Bundle.class)
+                .execute().getEntry().stream().map(e -> (MedicationAdministration) e.getResource()).toList();
+    }
+
+    private List<DetectedIssue> issuesOf(MedicationAdministration session) {
+        return client().search().byUrl("DetectedIssue?implicated=MedicationAdministration/" + session.getIdElement().getIdPart())
+                .returnBundle(Bundle.class).execute().getEntry().stream().map(e -> (DetectedIssue) e.getResource()).toList();
+    }
+}

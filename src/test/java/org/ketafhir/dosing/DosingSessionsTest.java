@@ -1,0 +1,98 @@
+package org.ketafhir.dosing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationStatus;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+import org.ketafhir.dosing.DosingFacts.Medication;
+import org.ketafhir.dosing.DosingFacts.Session;
+import org.ketafhir.dosing.DosingFacts.Weight;
+
+import ca.uhn.fhir.context.FhirContext;
+
+/** A MedicationAdministration read as a dosing session, with the guide's medication codes. */
+class DosingSessionsTest {
+
+    private static final DosingSessions SESSIONS = new DosingSessions(MedicationCodes.fromGuide(FhirContext.forR4Cached()));
+    private static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
+
+    private static MedicationAdministration administration(String system, String code) {
+        MedicationAdministration administration = new MedicationAdministration();
+        administration.setStatus(MedicationAdministrationStatus.COMPLETED);
+        administration.getMedicationCodeableConcept().addCoding().setSystem(system).setCode(code);
+        administration.setSubject(new Reference("Patient/p"));
+        administration.setEffective(new Period()
+                .setStart(Date.from(Instant.parse("2026-10-05T10:00:00Z")))
+                .setEnd(Date.from(Instant.parse("2026-10-05T10:06:00Z"))));
+        administration.getDosage().setDose(new Quantity().setValue(56).setSystem(DosingSessions.UCUM).setCode("mg"));
+        administration.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("46713006");
+        return administration;
+    }
+
+    @Test
+    void shouldTellEsketamineByAnyOfTheGuidesEsketamineCodes() {
+        assertThat(SESSIONS.medicationOf(administration(RXNORM, "2201625"))).hasValue(Medication.ESKETAMINE);
+        assertThat(SESSIONS.medicationOf(administration(RXNORM, "2201623"))).hasValue(Medication.ESKETAMINE);
+        assertThat(SESSIONS.medicationOf(administration("http://hl7.org/fhir/sid/ndc", "50458-028-03")))
+                .hasValue(Medication.ESKETAMINE);
+        assertThat(SESSIONS.medicationOf(administration(RXNORM, "6130"))).hasValue(Medication.KETAMINE);
+        assertThat(SESSIONS.medicationOf(administration(RXNORM, "36437"))).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheTimesTheDoseAndTheOverride() {
+        MedicationAdministration administration = administration(RXNORM, "2201625");
+        administration.addExtension(DosingSessions.OBSERVATION_END, new DateTimeType("2026-10-05T12:10:00Z"));
+        administration.addExtension(DosingSessions.OVERRIDE_REASON, new CodeableConcept()
+                .addCoding(new Coding("http://ketafhir.org/fhir/CodeSystem/ketafhir", "titration-protocol", null)));
+
+        Session session = SESSIONS.read(administration).orElseThrow();
+
+        assertThat(session.start()).isEqualTo(Instant.parse("2026-10-05T10:00:00Z"));
+        assertThat(session.doseEnd()).isEqualTo(Instant.parse("2026-10-05T10:06:00Z"));
+        assertThat(session.observationEnd()).hasValue(Instant.parse("2026-10-05T12:10:00Z"));
+        assertThat(session.doseMg()).isEqualByComparingTo("56");
+        assertThat(session.intravenous()).isFalse();
+        assertThat(session.completed()).isTrue();
+        assertThat(session.overridden()).isTrue();
+    }
+
+    @Test
+    void shouldNotCheckASessionThatWasNotGivenOrIsEnteredInError() {
+        MedicationAdministration notDone = administration(RXNORM, "6130").setStatus(MedicationAdministrationStatus.NOTDONE);
+        MedicationAdministration error = administration(RXNORM, "6130").setStatus(MedicationAdministrationStatus.ENTEREDINERROR);
+
+        assertThat(SESSIONS.read(notDone)).isEmpty();
+        assertThat(SESSIONS.read(error)).isEmpty();
+    }
+
+    @Test
+    void shouldWriteTheDosePerKgRoundedToThreeDecimalsAndTheWeightUsedOnce() {
+        MedicationAdministration administration = administration(RXNORM, "6130");
+        // 61 mg / 80 kg = 0.7625 -> 0.763 mg/kg
+        BigDecimal perKg = new BigDecimal("61").divide(new BigDecimal("80"), DosingRules.PRECISION);
+        Weight weight = new Weight(new BigDecimal("80"), Instant.parse("2026-10-05T09:40:00Z"), "Observation/w");
+
+        assertThat(DosingSessions.record(administration, Optional.of(perKg), Optional.of(weight))).isTrue();
+        assertThat(DosingSessions.record(administration, Optional.of(perKg), Optional.of(weight))).isFalse();
+
+        Quantity stored = (Quantity) administration.getDosage().getExtensionByUrl(DosingSessions.DOSE_PER_KG).getValue();
+        assertThat(stored.getValue()).isEqualByComparingTo("0.763");
+        assertThat(stored.getCode()).isEqualTo("mg/kg");
+        assertThat(administration.getDosage().getExtensionsByUrl(DosingSessions.DOSE_PER_KG)).hasSize(1);
+        assertThat(((Reference) administration.getExtensionByUrl(DosingSessions.BODY_WEIGHT_USED).getValue()).getReference())
+                .isEqualTo("Observation/w");
+    }
+}
