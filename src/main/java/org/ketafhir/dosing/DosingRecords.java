@@ -209,12 +209,6 @@ final class DosingRecords {
                 daos.getResourceDao(DetectedIssue.class).getContext(), conflicts);
     }
 
-    /** Stores the session again (its computed extensions), in the same transaction. */
-    void updateSession(MedicationAdministration administration, TransactionDetails transaction) {
-        administration.setId(administration.getIdElement().toUnqualifiedVersionless());
-        daos.getResourceDao(MedicationAdministration.class).update(administration, null, true, false, system(), transaction);
-    }
-
     private static SearchParameterMap observations(String patient, String code, Instant from, Instant to) {
         SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient));
         search.add("code", new TokenParam(LOINC, code));

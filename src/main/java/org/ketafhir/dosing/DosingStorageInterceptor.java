@@ -36,9 +36,6 @@ final class DosingStorageInterceptor {
     /** RequestDetails user data: the warnings of the sessions stored by this request. */
     static final String WARNINGS = DosingStorageInterceptor.class.getName() + ".warnings";
 
-    /** Set while the interceptor stores a session itself, so that write is not checked again. */
-    private static final ThreadLocal<Boolean> OWN_WRITE = ThreadLocal.withInitial(() -> false);
-
     private final DosingRules rules;
     private final DosingSessions sessions;
     private final DosingRecords records;
@@ -80,7 +77,7 @@ final class DosingStorageInterceptor {
     }
 
     private void prepare(IBaseResource resource) {
-        if (OWN_WRITE.get() || !(resource instanceof MedicationAdministration administration)) {
+        if (!(resource instanceof MedicationAdministration administration)) {
             return;
         }
         Optional<Session> session = sessions.read(administration);
@@ -94,7 +91,7 @@ final class DosingStorageInterceptor {
     }
 
     private void check(IBaseResource resource, RequestDetails request, TransactionDetails transaction) {
-        if (OWN_WRITE.get() || !(resource instanceof MedicationAdministration administration)) {
+        if (!(resource instanceof MedicationAdministration administration)) {
             return;
         }
         String sessionId = administration.getIdElement().getIdPart();
@@ -115,9 +112,11 @@ final class DosingStorageInterceptor {
         if (!evaluation.errors().isEmpty()) {
             throw DosingOutcomes.refusal(evaluation.errors());
         }
-        if (DosingSessions.record(administration, evaluation.mgPerKg(), evaluation.weightUsed())) {
-            ownWrite(() -> records.updateSession(administration, transaction));
-        }
+        // The dose per kg is written on the session before it is stored (see prepare) when its weight is already on
+        // file. A weight that arrives in the same transaction Bundle counts for the rules here, but the session is
+        // not stored a second time to add the dose per kg: HAPI 8.8 fails at commit ("collection with two open
+        // sessions" on a tag definition) when a tagged resource is updated twice in one transaction while other
+        // transactions run.
         List<Finding> warnings = evaluation.warnings();
         if (warnings.isEmpty()) {
             records.cancelIssue(DosingOutcomes.issueId(sessionId), transaction);
@@ -129,15 +128,6 @@ final class DosingStorageInterceptor {
             @SuppressWarnings("unchecked")
             List<Finding> kept = (List<Finding>) request.getUserData().computeIfAbsent(WARNINGS, k -> new ArrayList<Finding>());
             kept.addAll(warnings);
-        }
-    }
-
-    private static void ownWrite(Runnable write) {
-        OWN_WRITE.set(true);
-        try {
-            write.run();
-        } finally {
-            OWN_WRITE.remove();
         }
     }
 }

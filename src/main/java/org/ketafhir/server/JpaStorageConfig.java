@@ -63,6 +63,11 @@ public class JpaStorageConfig {
                 ? StorageSettings.IndexEnabledEnum.ENABLED
                 : StorageSettings.IndexEnabledEnum.DISABLED);
         settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+        // Tags, profiles and security labels are kept in the resource body and searched as ordinary indexes
+        // (_tag, _profile, _security). HAPI's default keeps them as shared tag-definition rows, and reading tagged
+        // resources in one transaction while others write them failed at commit under concurrent ingest
+        // ("Illegal attempt to associate a collection with two open sessions: TagDefinition").
+        settings.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.INLINE);
         return settings;
     }
 
