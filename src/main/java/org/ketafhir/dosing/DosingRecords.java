@@ -28,6 +28,8 @@ import org.ketafhir.dosing.DosingFacts.Session;
 import org.ketafhir.dosing.DosingFacts.Weight;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.model.DeleteConflictList;
+import ca.uhn.fhir.jpa.delete.DeleteConflictUtil;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
@@ -203,9 +205,9 @@ final class DosingRecords {
 
     /** Deletes the session's DetectedIssue if it exists; refused (409) when another resource refers to it. */
     void deleteIssue(String issueId, TransactionDetails transaction) {
-        ca.uhn.fhir.jpa.api.model.DeleteConflictList conflicts = new ca.uhn.fhir.jpa.api.model.DeleteConflictList();
+        DeleteConflictList conflicts = new DeleteConflictList();
         daos.getResourceDao(DetectedIssue.class).delete(new IdType("DetectedIssue", issueId), conflicts, system(), transaction);
-        ca.uhn.fhir.jpa.delete.DeleteConflictUtil.validateDeleteConflictsEmptyOrThrowException(
+        DeleteConflictUtil.validateDeleteConflictsEmptyOrThrowException(
                 daos.getResourceDao(DetectedIssue.class).getContext(), conflicts);
     }
 
