@@ -25,6 +25,8 @@ public final class TestDatabase {
     /** The database the tests connect to for creating and dropping their own. */
     private static final String POSTGRES_ADMIN_DATABASE = "test";
     private static final String POSTGRES_USER = System.getProperty("ketafhir.it.postgres-user", "postgres");
+    /** Prefix of the databases created; set it to run two builds against one PostgreSQL at the same time. */
+    private static final String POSTGRES_PREFIX = System.getProperty("ketafhir.it.postgres-prefix", "ketafhir_it_");
     private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final Set<String> prepared = ConcurrentHashMap.newKeySet();
 
@@ -41,7 +43,7 @@ public final class TestDatabase {
     public static Map<String, String> fresh(String name) {
         Map<String, String> properties = new LinkedHashMap<>();
         if (isPostgres()) {
-            String database = "ketafhir_it_" + name;
+            String database = POSTGRES_PREFIX + name;
             recreateDatabaseOnce(database);
             properties.put("spring.datasource.url", POSTGRES_SERVER + database);
             properties.put("spring.datasource.username", POSTGRES_USER);
