@@ -3,6 +3,7 @@ package org.ketafhir;
 import org.ketafhir.dosing.DosingConfig;
 import org.ketafhir.ig.IgConfig;
 import org.ketafhir.scoring.ScoringConfig;
+import org.ketafhir.security.SecurityConfig;
 import org.ketafhir.server.FhirServerConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -25,7 +26,7 @@ import org.springframework.context.annotation.Import;
     JpaRepositoriesAutoConfiguration.class,
     ElasticsearchRestClientAutoConfiguration.class
 })
-@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class})
+@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class, SecurityConfig.class})
 public class KetaFhirApplication {
 
     public static void main(String[] args) {
