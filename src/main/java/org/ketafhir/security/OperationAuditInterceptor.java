@@ -44,7 +44,8 @@ class OperationAuditInterceptor {
         }
     }
 
-    @Hook(Pointcut.SERVER_HANDLE_EXCEPTION)
+    /** Before HAPI's own exception handler, which answers the client and stops the hook chain. */
+    @Hook(value = Pointcut.SERVER_HANDLE_EXCEPTION, order = -1000)
     public boolean requestFailed(RequestDetails request, BaseServerResponseException failure) {
         RestOperationTypeEnum type = request.getRestOperationType();
         if (type != null && type != RestOperationTypeEnum.METADATA) {
