@@ -19,6 +19,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
@@ -48,6 +49,9 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
 
     static final String OUTCOME_SUMMARY = "$outcome-summary";
     private static final Set<Context> SERVER_WIDE = EnumSet.of(Context.USER, Context.SYSTEM);
+    /** Operations that only read, allowed to a token that may read every resource type. */
+    private static final List<String> READ_ONLY_OPERATIONS = List.of(
+            "$meta", "$expand", "$lookup", "$validate-code", "$subsumes", "$diff", "$rems-record");
 
     private final DaoRegistry daos;
 
@@ -162,9 +166,23 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .onInstancesOfType(CarePlan.class).andAllowAllResponses();
         }
         if (scopes.permitsAllTypes(Permission.READ, SERVER_WIDE)) {
+            for (String operation : READ_ONLY_OPERATIONS) {
+                rules.allow("read-only operation " + operation).operation().named(operation).atAnyLevel()
+                        .andAllowAllResponses();
+            }
             rules.allow("cohort outcome summary").operation().named(OUTCOME_SUMMARY).onServer().andAllowAllResponses();
             rules.allow("cohort outcome summary of a group").operation().named(OUTCOME_SUMMARY)
                     .onInstancesOfType(Group.class).andAllowAllResponses();
+        }
+        if (Stream.of(Permission.values()).allMatch(permission -> scopes.permitsAllTypes(permission, SERVER_WIDE))) {
+            // a token that may do everything to every resource (user/*.cruds, system/*.cruds) may run every
+            // operation but Bulk Data export (system scopes only); the resources an operation stores still pass the
+            // write rules
+            if (!scopes.permitsAllTypes(Permission.READ, EnumSet.of(Context.SYSTEM))) {
+                rules.deny("bulk export needs a system scope").operation().named("$export").atAnyLevel()
+                        .andAllowAllResponses();
+            }
+            rules.allow("every operation").operation().withAnyName().atAnyLevel().andAllowAllResponses();
         }
         if (scopes.permitsAllTypes(Permission.READ, EnumSet.of(Context.SYSTEM))) {
             rules.allow("bulk export").bulkExport().any();
