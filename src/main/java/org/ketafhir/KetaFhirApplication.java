@@ -4,6 +4,7 @@ import org.ketafhir.dosing.DosingConfig;
 import org.ketafhir.ig.IgConfig;
 import org.ketafhir.outcomes.OutcomesConfig;
 import org.ketafhir.scoring.ScoringConfig;
+import org.ketafhir.security.SecurityConfig;
 import org.ketafhir.server.FhirServerConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -26,7 +27,8 @@ import org.springframework.context.annotation.Import;
     JpaRepositoriesAutoConfiguration.class,
     ElasticsearchRestClientAutoConfiguration.class
 })
-@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class, OutcomesConfig.class})
+@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class, OutcomesConfig.class,
+    SecurityConfig.class})
 public class KetaFhirApplication {
 
     public static void main(String[] args) {
