@@ -2,6 +2,7 @@ package org.ketafhir;
 
 import org.ketafhir.dosing.DosingConfig;
 import org.ketafhir.ig.IgConfig;
+import org.ketafhir.outcomes.report.ReportConfig;
 import org.ketafhir.scoring.ScoringConfig;
 import org.ketafhir.server.FhirServerConfig;
 import org.springframework.boot.SpringApplication;
@@ -25,7 +26,8 @@ import org.springframework.context.annotation.Import;
     JpaRepositoriesAutoConfiguration.class,
     ElasticsearchRestClientAutoConfiguration.class
 })
-@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class})
+@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class,
+    ReportConfig.class})
 public class KetaFhirApplication {
 
     public static void main(String[] args) {

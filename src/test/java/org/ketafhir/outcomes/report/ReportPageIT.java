@@ -1,0 +1,285 @@
+package org.ketafhir.outcomes.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.ketafhir.testing.FhirServerTestBase;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The report pages in a real browser (Debian's headless chromium): served by the application, drawn by their
+ * scripts, values from resources shown as text, no console errors.
+ */
+class ReportPageIT extends FhirServerTestBase {
+
+    private static HeadlessBrowser browser;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = new HeadlessBrowser();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void forgetEarlierConsoleEntries() {
+        browser.consoleEntries();
+    }
+
+    // ---- the pages as served
+
+    @Test
+    void thePatientPageShouldBeAStaticShellWithoutPatientDataAndWithAStrictContentSecurityPolicy() {
+        HttpResponse<String> page = get("/report/patient/secret-patient-77?course=secret-course-5");
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+        assertThat(page.body()).contains("/report/patient.js").doesNotContain("secret-patient-77").doesNotContain("secret-course-5");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(ReportConfig.CONTENT_SECURITY_POLICY);
+        assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    }
+
+    @Test
+    void anAddressThatIsNotAFhirIdShouldNotBeAReportPage() {
+        assertThat(get("/report/patient/not_an_id").statusCode()).isEqualTo(404);
+        assertThat(get("/report/patient/").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theChartLibraryShouldBeServedByTheApplication() {
+        HttpResponse<String> library = get("/webjars/echarts/5.3.1/dist/echarts.min.js");
+
+        assertThat(library.statusCode()).isEqualTo(200);
+        assertThat(library.body()).contains("echarts");
+    }
+
+    // ---- the patient page drawn from a hand-written summary (test resource report/patient-summary.json)
+
+    @Test
+    void thePatientPageShouldDrawEveryScoreEverySessionAndBothThresholdsPerInstrument() {
+        renderPatientFixture();
+
+        // PHQ-9: 6 scores; 6 IV sessions and 1 stopped nasal session; 2 psychotherapy sessions;
+        // response at 20 x 0.5 = 10, remission at 4 or below
+        WebElement phq9 = chart("PHQ-9");
+        assertThat(phq9.getAttribute("data-point-count")).isEqualTo("6");
+        assertThat(phq9.getAttribute("data-baseline-count")).isEqualTo("1");
+        assertThat(phq9.getAttribute("data-session-count")).isEqualTo("7");
+        assertThat(phq9.getAttribute("data-psychotherapy-count")).isEqualTo("2");
+        assertThat(phq9.getAttribute("data-threshold-lines")).isEqualTo("response=10 remission=4");
+        // the same read from echarts itself: the drawn series, not only the attributes
+        assertThat(seriesLength(phq9, "score")).isEqualTo(6);
+        assertThat(seriesLength(phq9, "dosing-0") + seriesLength(phq9, "dosing-1")).isEqualTo(7);
+        assertThat(seriesLength(phq9, "psychotherapy")).isEqualTo(2);
+        // GAD-7: 3 scores, response at 15 x 0.5 = 7.5
+        WebElement gad7 = chart("GAD-7");
+        assertThat(gad7.getAttribute("data-point-count")).isEqualTo("3");
+        assertThat(gad7.getAttribute("data-threshold-lines")).isEqualTo("response=7.5 remission=4");
+        assertThat(browser.consoleErrors()).isEmpty();
+        browser.screenshot("patient-fixture");
+    }
+
+    @Test
+    void thePatientPageShouldHeadEachInstrumentWithItsKeyFigures() {
+        renderPatientFixture();
+
+        String phq9 = section("section.instrument[data-instrument='PHQ-9']").getText();
+        assertThat(phq9).contains("BASELINE\n20\nSevere depression · 2026-09-05")
+                .contains("LATEST\n5\nMild depression · 2026-11-02")
+                .contains("CHANGE\n15 better\n75 % improvement")
+                .contains("RESPONSE\nyes\nfirst after 3 sessions, 7 days")
+                .contains("REMISSION\nno\nfirst after 6 sessions, 28 days");
+        String treatment = section("div[data-figures='exposure']").getText();
+        // 6 x 40 mg IV + 56 mg nasal = 296 mg
+        assertThat(treatment).contains("DOSING SESSIONS\n7\nIV 6 · Nasal 1").contains("CUMULATIVE DOSE\n296 mg")
+                .contains("PSYCHOTHERAPY SESSIONS\n2");
+    }
+
+    @Test
+    void thePatientPageShouldListTheSafetyEventsInDateOrderAndTheSuicidalIdeationCourse() {
+        renderPatientFixture();
+
+        List<WebElement> events = browser.driver().findElements(By.cssSelector("table.events tbody tr"));
+        assertThat(events).extracting(row -> row.getAttribute("data-kind"))
+                .containsExactly("safety-signal", "adverse-event", "stopped-early");
+        assertThat(events.get(2).getText()).contains("2026-10-01").contains("Session stopped early")
+                .contains("Stopped after 20 min: dissociation");
+        String ideation = section("section.suicidal-ideation").getText();
+        assertThat(ideation).contains("AT BASELINE\npositive").contains("LATEST\nnegative").contains("RESOLVED\nyes");
+        // six screens, item 9 answered 2, 1, 0, 0, 0, 0
+        assertThat(browser.driver().findElements(By.cssSelector("section.suicidal-ideation tbody tr"))).hasSize(6);
+    }
+
+    @Test
+    void markupInResourceValuesShouldBeShownAsTextAndNeverRun() {
+        renderPatientFixture();
+        // a tooltip drawn from a point, a session and a threshold-free series, so the formatter runs too
+        browser.script("var c = echarts.getInstanceByDom(arguments[0]);"
+                + "[0, 2, 3].forEach(function (s) { c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: 0}); });",
+                chart("PHQ-9"));
+
+        assertThat(browser.script("return window.__xss === undefined;")).isEqualTo(true);
+        assertThat(browser.script("return document.querySelectorAll('#report img, #report script, #subject img, #subject script').length;"))
+                .isEqualTo(0L);
+        assertThat(browser.driver().findElement(By.cssSelector("#subject .patient-name")).getText())
+                .isEqualTo("<img src=x onerror=\"window.__xss='given'\"> <script>window.__xss='family'</script>");
+        assertThat(browser.driver().findElements(By.cssSelector("table.events td.event-text")))
+                .extracting(WebElement::getText)
+                .contains("Nausea <img src=x onerror=\"window.__xss='event'\">",
+                        "PHQ-9 item 9 positive <script>window.__xss='signal'</script>");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    // ---- the cohort page drawn from a hand-written MeasureReport (test resource report/cohort-summary.json)
+
+    @Test
+    void theCohortPageShouldShowTheRatesPerTimePointWithTheirCounts() {
+        renderCohortFixture();
+
+        List<String> rows = browser.driver().findElements(By.cssSelector("table.rates tbody tr")).stream()
+                .map(WebElement::getText).toList();
+        // 15/28 = 53.6 %, 8/28 = 28.6 %; 12/26 = 46.2 %, 5/26 = 19.2 %; 10/20 = 50 %, 4/20 = 20 %; 6/12 = 50 %, 3/12 = 25 %
+        assertThat(rows).containsExactly(
+                "Latest 53.6 % 15/28 28.6 % 8/28",
+                "End of induction 46.2 % 12/26 19.2 % 5/26",
+                "3 months 50 % 10/20 20 % 4/20",
+                "6 months 50 % 6/12 25 % 3/12",
+                "12 months – 0/0 – 0/0");
+        browser.screenshot("cohort-fixture");
+        String figures = section("div[data-figures='cohort']").getText();
+        assertThat(figures).contains("PATIENTS TREATED\n30").contains("EVALUABLE\n28").contains("MEAN CHANGE\n8.4")
+                .contains("EFFECT SIZE\n1.32");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void theCohortPageShouldChartEachBreakdownAndShowStratumNamesAsText() {
+        renderCohortFixture();
+
+        for (String stratifier : List.of("condition", "route", "baseline-severity", "psychotherapy")) {
+            WebElement chart = section(".chart[data-stratifier='" + stratifier + "']");
+            assertThat(chart.getAttribute("data-stratum-count")).as(stratifier).isEqualTo("2");
+            assertThat(chart.getAttribute("data-bar-count")).as(stratifier).isEqualTo("4");
+        }
+        // 9/14 = 64.3 % with psychotherapy, 6/14 = 42.9 % without
+        assertThat(section("section.breakdown[data-stratifier='psychotherapy']").getText())
+                .contains("with psychotherapy 64.3 % 9/14").contains("without psychotherapy 42.9 % 6/14");
+        assertThat(section("section.breakdown[data-stratifier='condition']").getText())
+                .contains("<b>MDD</b> <img src=x onerror=\"window.__xss='stratum'\">");
+        assertThat(browser.script("return window.__xss === undefined && document.querySelectorAll('#report img, #report b').length === 0;"))
+                .isEqualTo(true);
+
+        // the fixture breaks down the latest rates only
+        browser.script("var s = document.getElementById('timepoint'); s.value = 'end-of-induction';"
+                + "s.dispatchEvent(new Event('change'));");
+        assertThat(section(".chart[data-stratifier='route']").getAttribute("data-stratum-count")).isEqualTo("0");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    // ---- errors and the access token, against the running server
+
+    @Test
+    void anErrorFromTheServerShouldBeShownWithTheOperationOutcomeText() {
+        browser.open(page("/report/patient/" + unique("missing")));
+
+        assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("error");
+        WebElement error = section("#report .error");
+        assertThat(error.getAttribute("role")).isEqualTo("alert");
+        assertThat(error.findElements(By.tagName("li"))).isNotEmpty()
+                .allSatisfy(issue -> assertThat(issue.getText()).startsWith("error: "));
+        // the browser reports the failed request itself; nothing else may fail
+        assertThat(browser.consoleErrors()).allSatisfy(message -> assertThat(message).contains("Failed to load resource"));
+    }
+
+    @Test
+    void aTokenInTheAddressShouldMoveToSessionStorageAndGoOutAsABearerToken() {
+        // a fresh load (from the same page, a new fragment alone would not reload it)
+        browser.driver().get("about:blank");
+        browser.open(page("/report/patient.html#access_token=token-123&token_type=Bearer"));
+
+        assertThat(browser.driver().getCurrentUrl()).doesNotContain("token-123").doesNotContain("#");
+        assertThat(browser.script("return sessionStorage.getItem('ketafhir.token');")).isEqualTo("token-123");
+        Object sent = browser.driver().executeAsyncScript(
+                "var done = arguments[arguments.length - 1]; var real = window.fetch; var seen = null;"
+                        + "window.fetch = function (url, init) { seen = init.headers['Authorization']; return real(url, init); };"
+                        + "KetaReport.fhirGet('/metadata').then(function () { done(seen); }, function () { done(seen); });");
+        browser.script("sessionStorage.clear();");
+        assertThat(sent).isEqualTo("Bearer token-123");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    // ---- helpers
+
+    private void renderPatientFixture() {
+        browser.open(page("/report/patient.html"));
+        browser.script("KetaReport.patient.render(document.getElementById('report'), JSON.parse(arguments[0]), JSON.parse(arguments[1]));",
+                resource("report/patient-summary.json"), resource("report/patient.json"));
+        assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("ready");
+    }
+
+    private void renderCohortFixture() {
+        browser.open(page("/report/cohort.html"));
+        browser.script("KetaReport.cohort.render(document.getElementById('report'), JSON.parse(arguments[0]));",
+                resource("report/cohort-summary.json"));
+        assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("ready");
+    }
+
+    private WebElement chart(String instrument) {
+        return section(".chart[data-instrument='" + instrument + "']");
+    }
+
+    private WebElement section(String css) {
+        return browser.driver().findElement(By.cssSelector(css));
+    }
+
+    private long seriesLength(WebElement chart, String seriesId) {
+        Object length = browser.script("var id = arguments[1];"
+                + "var found = echarts.getInstanceByDom(arguments[0]).getOption().series.filter(function (s) { return s.id === id; });"
+                + "return found.length ? found[0].data.length : 0;", chart, seriesId);
+        return length == null ? 0 : ((Number) length).longValue();
+    }
+
+    private String page(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private HttpResponse<String> get(String path) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(page(path))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(path, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(path, e);
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ReportPageIT.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(name, e);
+        }
+    }
+}
