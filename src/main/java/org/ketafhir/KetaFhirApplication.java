@@ -2,6 +2,7 @@ package org.ketafhir;
 
 import org.ketafhir.dosing.DosingConfig;
 import org.ketafhir.ig.IgConfig;
+import org.ketafhir.outcomes.OutcomesConfig;
 import org.ketafhir.outcomes.report.ReportConfig;
 import org.ketafhir.scoring.ScoringConfig;
 import org.ketafhir.server.FhirServerConfig;
@@ -26,7 +27,7 @@ import org.springframework.context.annotation.Import;
     JpaRepositoriesAutoConfiguration.class,
     ElasticsearchRestClientAutoConfiguration.class
 })
-@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class,
+@Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class, OutcomesConfig.class,
     ReportConfig.class})
 public class KetaFhirApplication {
 

@@ -19,7 +19,7 @@ import ca.uhn.fhir.context.FhirContext;
  * ketafhir-medications and ketafhir-esketamine (their enumerated concepts), so a code added to the guide is picked up.
  * A session with any esketamine code is esketamine; any other code of ketafhir-medications makes it ketamine.
  */
-final class MedicationCodes {
+public final class MedicationCodes {
 
     private final Set<String> medications;
     private final Set<String> esketamine;
@@ -29,7 +29,7 @@ final class MedicationCodes {
         this.esketamine = Set.copyOf(esketamine);
     }
 
-    static MedicationCodes fromGuide(FhirContext fhirContext) {
+    public static MedicationCodes fromGuide(FhirContext fhirContext) {
         return new MedicationCodes(
                 codes(fhirContext, "fhir-profiles/ValueSet-ketafhir-medications.json"),
                 codes(fhirContext, "fhir-profiles/ValueSet-ketafhir-esketamine.json"));
@@ -48,6 +48,11 @@ final class MedicationCodes {
             ketamine |= medications.contains(key);
         }
         return ketamine ? Optional.of(Medication.KETAMINE) : Optional.empty();
+    }
+
+    /** Whether a MedicationAdministration with this medication is a ketamine or esketamine dosing session. */
+    public boolean isDosingSession(CodeableConcept medication) {
+        return classify(medication).isPresent();
     }
 
     /** The codes of a session that name esketamine, for searches. */

@@ -39,7 +39,7 @@ class GuideInstaller implements ApplicationRunner {
     /** Conformance resources the server stores from the package; examples are not stored. */
     static final List<String> INSTALLED_TYPES = List.of(
             "CodeSystem", "ValueSet", "StructureDefinition", "SearchParameter", "Questionnaire",
-            "OperationDefinition");
+            "OperationDefinition", "Measure");
     static final String PACKAGE_DIGEST_SYSTEM = "http://ketafhir.org/fhir/package-sha256";
 
     private static final Logger log = LoggerFactory.getLogger(GuideInstaller.class);

@@ -1,0 +1,102 @@
+package org.ketafhir.outcomes;
+
+import ca.uhn.fhir.context.FhirContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.ValueSet;
+
+/**
+ * The codes that make a resource count for an outcome summary, read from the guide's value sets so that a code
+ * added to the guide is picked up, and the display of every code those value sets name (for readable output).
+ *
+ * @param psychotherapy        psychotherapy procedure / encounter types
+ * @param safetySignals        Flag codes that are safety signals
+ * @param sedation             sedation score codes (MOAA/S)
+ * @param conditions           the conditions in scope, for breakdowns by condition
+ * @param suicidalIdeationItem the item whose answer tracks suicidal ideation (system|code)
+ * @param displays             display text by system|code
+ */
+record OutcomeCodes(
+        Set<String> psychotherapy,
+        Set<String> safetySignals,
+        Set<String> sedation,
+        Set<String> conditions,
+        String suicidalIdeationItem,
+        Map<String, String> displays) {
+
+    static final String LOINC = "http://loinc.org";
+    static final String BLOOD_PRESSURE_PANEL = LOINC + "|85354-9";
+    static final String SYSTOLIC = LOINC + "|8480-6";
+    static final String DIASTOLIC = LOINC + "|8462-4";
+
+    static OutcomeCodes fromGuide(FhirContext fhirContext, String suicidalIdeationItem) {
+        Map<String, String> displays = new HashMap<>();
+        Map<String, String> psychotherapy = codes(fhirContext, "ValueSet-ketafhir-psychotherapy.json", displays);
+        Map<String, String> signals = codes(fhirContext, "ValueSet-ketafhir-safety-signals.json", displays);
+        Map<String, String> sedation = codes(fhirContext, "ValueSet-ketafhir-sedation-dissociation.json", displays);
+        Map<String, String> conditions = codes(fhirContext, "ValueSet-ketafhir-conditions.json", displays);
+        codes(fhirContext, "ValueSet-ketafhir-adverse-events.json", displays);
+        codes(fhirContext, "ValueSet-ketafhir-routes.json", displays);
+        codes(fhirContext, "ValueSet-ketafhir-severity-bands.json", displays);
+        return new OutcomeCodes(
+                psychotherapy.keySet(),
+                signals.keySet(),
+                // CADSS is an instrument total and is read as a score; the value set's other codes are sedation scales.
+                sedation.keySet().stream().filter(token -> !token.endsWith("|cadss-total")).collect(Collectors.toSet()),
+                conditions.keySet(),
+                suicidalIdeationItem,
+                displays);
+    }
+
+    OutcomeCodes {
+        psychotherapy = Set.copyOf(psychotherapy);
+        safetySignals = Set.copyOf(safetySignals);
+        sedation = Set.copyOf(sedation);
+        conditions = Set.copyOf(conditions);
+        displays = Map.copyOf(displays);
+    }
+
+    /** The display of a code, or the code itself when the guide does not name it. */
+    String describe(String token) {
+        if (token == null) {
+            return "";
+        }
+        return displays.getOrDefault(token, token);
+    }
+
+    static String token(Coding coding) {
+        return coding.getSystem() + "|" + coding.getCode();
+    }
+
+    static boolean anyIn(CodeableConcept concept, Set<String> tokens) {
+        return concept != null && concept.getCoding().stream().anyMatch(c -> tokens.contains(token(c)));
+    }
+
+    private static Map<String, String> codes(FhirContext fhirContext, String file, Map<String, String> displays) {
+        String resource = "fhir-profiles/" + file;
+        try (InputStream in = OutcomeCodes.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("The guide's " + resource + " is not on the classpath");
+            }
+            ValueSet valueSet = fhirContext.newJsonParser().parseResource(ValueSet.class, in);
+            Map<String, String> codes = new HashMap<>();
+            valueSet.getCompose().getInclude().forEach(include -> include.getConcept().forEach(concept -> {
+                String token = include.getSystem() + "|" + concept.getCode();
+                codes.put(token, concept.hasDisplay() ? concept.getDisplay() : concept.getCode());
+                if (concept.hasDisplay()) {
+                    displays.putIfAbsent(token, concept.getDisplay());
+                }
+            }));
+            return codes;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package org.ketafhir.outcomes;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Composition;
+import org.hl7.fhir.r4.model.Composition.SectionComponent;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Narrative;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.ketafhir.outcomes.PatientOutcome.InstrumentOutcome;
+import org.ketafhir.outcomes.PatientOutcome.SafetyEvent;
+import org.ketafhir.outcomes.PatientOutcome.Session;
+import org.springframework.web.util.HtmlUtils;
+
+/**
+ * Writes a {@link PatientOutcome} as a FHIR document for exchange (Bundle type document): a Composition with the
+ * sections treatment course, dosing exposure, outcomes (one per instrument) and safety, each with a readable
+ * narrative, followed by the resources the sections cite. Every value taken from a resource is HTML-escaped.
+ */
+final class OutcomeDocument {
+
+    static final String SECTION_SYSTEM = "http://ketafhir.org/fhir/CodeSystem/ketafhir";
+    private static final String LOINC = "http://loinc.org";
+
+    private final OutcomeCodes codes;
+
+    OutcomeDocument(OutcomeCodes codes) {
+        this.codes = codes;
+    }
+
+    /**
+     * @param read reads a cited resource ({@code Observation/1}); returns null when it is gone, and it is then left out
+     */
+    Bundle write(PatientOutcome outcome, Instant now, Function<String, IBaseResource> read) {
+        Composition composition = new Composition();
+        composition.setId(UUID.randomUUID().toString());
+        composition.setStatus(Composition.CompositionStatus.FINAL);
+        // LOINC 11506-3 Progress note: a summary of the course of treatment.
+        composition.setType(new CodeableConcept(new Coding(LOINC, "11506-3", "Progress note")));
+        composition.setDate(Date.from(now));
+        composition.setTitle("Ketamine treatment outcome summary");
+        composition.setSubject(new Reference("Patient/" + outcome.patientId()));
+        Device author = new Device();
+        author.setId(UUID.randomUUID().toString());
+        author.addDeviceName().setName("KetaFHIR outcome summary").setType(org.hl7.fhir.r4.model.Device.DeviceNameType.MANUFACTURERNAME);
+        composition.addAuthor(new Reference("urn:uuid:" + author.getIdElement().getIdPart()));
+
+        Set<String> cited = new LinkedHashSet<>();
+        cited.add("Patient/" + outcome.patientId());
+        SectionComponent course = section(composition, "treatment-course", "Treatment course");
+        course.setText(narrative(courseText(outcome)));
+        if (outcome.courseId() != null) {
+            course.addEntry(new Reference("CarePlan/" + outcome.courseId()));
+            cited.add("CarePlan/" + outcome.courseId());
+        }
+        SectionComponent exposure = section(composition, "dosing-exposure", "Dosing exposure");
+        exposure.setText(narrative(exposureText(outcome)));
+        for (Session session : outcome.exposure().sessions()) {
+            exposure.addEntry(new Reference("MedicationAdministration/" + session.id()));
+            cited.add("MedicationAdministration/" + session.id());
+        }
+        SectionComponent outcomes = section(composition, "outcomes", "Outcomes");
+        outcomes.setText(narrative(outcomes.getSection().isEmpty() && outcome.instruments().isEmpty()
+                ? "<p>No outcome scores in the period.</p>" : "<p>One section per instrument.</p>"));
+        for (InstrumentOutcome instrument : outcome.instruments()) {
+            SectionComponent sub = outcomes.addSection();
+            sub.setTitle(instrument.instrument().title());
+            sub.setCode(new CodeableConcept(instrument.instrument().code().copy()));
+            sub.setText(narrative(instrumentText(instrument)));
+            instrument.points().stream().map(PatientOutcome.Point::source).filter(s -> s != null).forEach(source -> {
+                sub.addEntry(new Reference(source));
+                cited.add(source);
+            });
+        }
+        SectionComponent safety = section(composition, "safety", "Safety");
+        safety.setText(narrative(safetyText(outcome)));
+        for (SafetyEvent event : outcome.safety().events()) {
+            if (event.source() != null && !event.kind().equals("stopped-early")) {
+                safety.addEntry(new Reference(event.source()));
+                cited.add(event.source());
+            }
+        }
+
+        Bundle bundle = new Bundle();
+        bundle.setType(Bundle.BundleType.DOCUMENT);
+        bundle.setIdentifier(new Identifier().setSystem("urn:ietf:rfc:3986").setValue("urn:uuid:" + UUID.randomUUID()));
+        bundle.setTimestamp(Date.from(now));
+        bundle.addEntry().setFullUrl("urn:uuid:" + composition.getIdElement().getIdPart()).setResource(composition);
+        bundle.addEntry().setFullUrl("urn:uuid:" + author.getIdElement().getIdPart()).setResource(author);
+        List<String> missing = new ArrayList<>();
+        for (String reference : cited) {
+            IBaseResource resource = read.apply(reference);
+            if (resource == null) {
+                missing.add(reference);
+                continue;
+            }
+            bundle.addEntry().setFullUrl(reference).setResource((Resource) resource);
+        }
+        // A cited resource that could not be read (deleted since) must not stay referenced from the document.
+        if (!missing.isEmpty()) {
+            composition.getSection().forEach(s -> prune(s, missing));
+        }
+        return bundle;
+    }
+
+    private static void prune(SectionComponent section, List<String> missing) {
+        section.getEntry().removeIf(r -> missing.contains(r.getReference()));
+        section.getSection().forEach(s -> prune(s, missing));
+    }
+
+    private static SectionComponent section(Composition composition, String code, String title) {
+        SectionComponent section = composition.addSection();
+        section.setTitle(title);
+        section.setCode(new CodeableConcept(new Coding(SECTION_SYSTEM, code, title)));
+        return section;
+    }
+
+    private static Narrative narrative(String xhtml) {
+        Narrative narrative = new Narrative();
+        narrative.setStatus(Narrative.NarrativeStatus.GENERATED);
+        narrative.setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\">" + xhtml + "</div>");
+        return narrative;
+    }
+
+    private String courseText(PatientOutcome outcome) {
+        StringBuilder html = new StringBuilder("<p>");
+        html.append(outcome.exposure().sessions().size()).append(" dosing session(s)");
+        if (outcome.exposure().first() != null) {
+            html.append(" from ").append(esc(day(outcome.exposure().first()))).append(" to ")
+                    .append(esc(day(outcome.exposure().last())));
+        }
+        html.append("; ").append(outcome.psychotherapySessions().size()).append(" psychotherapy session(s).");
+        html.append(outcome.exposure().inductionCompleted() ? " Induction completed." : " Induction not completed.");
+        return html.append("</p>").toString();
+    }
+
+    private String exposureText(PatientOutcome outcome) {
+        PatientOutcome.Exposure e = outcome.exposure();
+        StringBuilder html = new StringBuilder("<table><tr><th>Route</th><th>Sessions</th></tr>");
+        e.sessionsByRoute().forEach((route, n) -> html.append("<tr><td>").append(esc(codes.describe(route)))
+                .append("</td><td>").append(n).append("</td></tr>"));
+        html.append("</table><p>Cumulative dose: ").append(e.cumulativeMg() == null ? "unknown" : esc(e.cumulativeMg().toPlainString() + " mg"))
+                .append("; mean dose per kg: ").append(e.meanMgPerKg() == null ? "unknown" : esc(e.meanMgPerKg().toPlainString() + " mg/kg"))
+                .append(".</p>");
+        return html.toString();
+    }
+
+    private String instrumentText(InstrumentOutcome o) {
+        StringBuilder html = new StringBuilder("<table><tr><th>Figure</th><th>Value</th></tr>");
+        row(html, "Baseline", o.baseline() == null ? "none in the baseline window"
+                : o.baseline().value() + " (" + day(o.baseline().at()) + ", " + band(o, o.baseline().value()) + ")");
+        row(html, "Latest", o.latest().value() + " (" + day(o.latest().at()) + ", " + band(o, o.latest().value()) + ")");
+        row(html, "Change", o.absoluteChange() == null ? "not evaluable"
+                : o.absoluteChange() + (o.percentChange() == null ? "" : " points (" + o.percentChange().toPlainString() + " %)"));
+        row(html, "Response", yesNo(o.response()));
+        row(html, "Remission", yesNo(o.remission()));
+        if (o.daysToFirstResponse() != null) {
+            row(html, "First response", "day " + o.daysToFirstResponse() + ", after " + o.sessionsToFirstResponse() + " session(s)");
+        }
+        if (o.daysToFirstRemission() != null) {
+            row(html, "First remission", "day " + o.daysToFirstRemission() + ", after " + o.sessionsToFirstRemission() + " session(s)");
+        }
+        if (o.lossOfResponse() != null) {
+            row(html, "Loss of response", yesNo(o.lossOfResponse()));
+        }
+        return html.append("</table>").toString();
+    }
+
+    private String safetyText(PatientOutcome outcome) {
+        PatientOutcome.Safety s = outcome.safety();
+        StringBuilder html = new StringBuilder("<p>Adverse events: ").append(s.adverseEvents())
+                .append("; safety signals: ").append(s.safetySignals())
+                .append("; sessions stopped early: ").append(s.sessionsStoppedEarly()).append(".</p>");
+        if (!s.events().isEmpty()) {
+            html.append("<ul>");
+            for (SafetyEvent event : s.events()) {
+                html.append("<li>").append(esc(day(event.at()))).append(": ").append(esc(event.kind())).append(", ")
+                        .append(esc(codes.describe(event.code()))).append("</li>");
+            }
+            html.append("</ul>");
+        }
+        PatientOutcome.SuicidalIdeation si = outcome.suicidalIdeation();
+        html.append("<p>Suicidal-ideation item: positive at baseline ").append(yesNo(si.baselinePositive()))
+                .append(", at the latest screen ").append(yesNo(si.latestPositive())).append(".</p>");
+        return html.toString();
+    }
+
+    private static void row(StringBuilder html, String name, String value) {
+        html.append("<tr><td>").append(esc(name)).append("</td><td>").append(esc(value)).append("</td></tr>");
+    }
+
+    private static String band(InstrumentOutcome o, int value) {
+        return o.instrument().bandFor(value).map(b -> b.interpretation().getDisplay()).orElse("no band");
+    }
+
+    private static String yesNo(Boolean value) {
+        return value == null ? "not applicable" : value ? "yes" : "no";
+    }
+
+    private static String day(Instant instant) {
+        return instant.toString().substring(0, 10);
+    }
+
+    private static String esc(String text) {
+        return HtmlUtils.htmlEscape(text == null ? "" : text, "UTF-8");
+    }
+}

@@ -1,0 +1,88 @@
+package org.ketafhir.outcomes;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of one patient's treatment (all courses, or one course): what {@code $outcome-summary} reports.
+ * Null stands for "not known / not applicable"; it becomes an absent part on the wire.
+ */
+public record PatientOutcome(
+        String patientId,
+        String courseId,
+        Instant periodStart,
+        Instant periodEnd,
+        List<InstrumentOutcome> instruments,
+        SuicidalIdeation suicidalIdeation,
+        Exposure exposure,
+        List<Instant> psychotherapySessions,
+        Safety safety) {
+
+    /** A score at a time, and the resource it was read from. */
+    public record Point(Instant at, int value, String source) {}
+
+    /** The course of one instrument. */
+    public record InstrumentOutcome(
+            OutcomeInstrument instrument,
+            List<Point> points,
+            Point baseline,
+            Point latest,
+            boolean evaluable,
+            Integer absoluteChange,
+            BigDecimal percentChange,
+            Boolean response,
+            Boolean remission,
+            Boolean meaningfulChange,
+            Boolean worsening,
+            Integer daysToFirstResponse,
+            Integer sessionsToFirstResponse,
+            Integer daysToFirstRemission,
+            Integer sessionsToFirstRemission,
+            Map<Integer, Boolean> responseHeldAtWeek,
+            Boolean lossOfResponse,
+            Instant lossOfResponseAt,
+            BigDecimal responseThreshold,
+            Integer remissionThreshold) {}
+
+    /** Suicidal-ideation item over the course: positive at baseline, at the latest screen, resolved. */
+    public record SuicidalIdeation(
+            Boolean baselinePositive, Boolean latestPositive, Boolean resolved, int positiveScreens, List<Point> screens) {}
+
+    /** One dosing session as the summary lists it. */
+    public record Session(String id, Instant at, String route, Double doseMg, Double mgPerKg, String status, String courseId) {}
+
+    /** Dosing exposure. */
+    public record Exposure(
+            List<Session> sessions,
+            Map<String, Integer> sessionsByRoute,
+            BigDecimal cumulativeMg,
+            BigDecimal meanMgPerKg,
+            boolean inductionCompleted,
+            Instant endOfInduction) {
+
+        public Instant first() {
+            return sessions.isEmpty() ? null : sessions.get(0).at();
+        }
+
+        public Instant last() {
+            return sessions.isEmpty() ? null : sessions.get(sessions.size() - 1).at();
+        }
+    }
+
+    /** A safety event: an adverse event, a safety signal, or a session stopped early. */
+    public record SafetyEvent(Instant at, String kind, String code, String source) {}
+
+    /** Safety over the course. */
+    public record Safety(
+            Double peakSystolic,
+            Double peakDiastolic,
+            Double peakSystolicRise,
+            Integer peakDissociation,
+            Integer lowestSedation,
+            int adverseEvents,
+            int sessionsStoppedEarly,
+            int safetySignals,
+            List<SafetyEvent> events) {}
+}

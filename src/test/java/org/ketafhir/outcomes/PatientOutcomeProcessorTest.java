@@ -1,0 +1,233 @@
+package org.ketafhir.outcomes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.ketafhir.outcomes.PatientOutcome.InstrumentOutcome;
+import org.ketafhir.scoring.InstrumentCatalog;
+import org.junit.jupiter.api.Test;
+
+/** The per-patient figures of the domain reference, section 6, on the hand-built patients of {@link Cases}. */
+class PatientOutcomeProcessorTest {
+
+    static final OutcomeInstruments INSTRUMENTS = new OutcomeInstruments(InstrumentCatalog.fromClasspath());
+    private final PatientOutcomeProcessor processor = new PatientOutcomeProcessor(INSTRUMENTS, OutcomeRules.defaults());
+
+    private PatientOutcome summarise(Course course) {
+        return processor.summarise(course.patient(), course.facts(), null, null, null, Set.of());
+    }
+
+    private static InstrumentOutcome phq9(PatientOutcome outcome) {
+        assertThat(outcome.instruments()).extracting(i -> i.instrument().id()).containsExactly("phq-9");
+        return outcome.instruments().get(0);
+    }
+
+    @Test
+    void shouldReportAResponderWhoRemitsAtSession4() {
+        InstrumentOutcome phq9 = phq9(summarise(Cases.responderRemittingAtSession4()));
+        // Baseline: the day -2 score (20), within 14 days before the first session. Latest: day 101, 4.
+        assertThat(phq9.evaluable()).isTrue();
+        assertThat(phq9.baseline().value()).isEqualTo(20);
+        assertThat(phq9.latest().value()).isEqualTo(4);
+        assertThat(phq9.latest().at()).isEqualTo(Course.scoreDay(101));
+        // 20 - 4 = 16 points; 16 / 20 = 80.0 %.
+        assertThat(phq9.absoluteChange()).isEqualTo(16);
+        assertThat(phq9.percentChange()).isEqualByComparingTo("80.0");
+        assertThat(phq9.response()).isTrue();
+        assertThat(phq9.remission()).isTrue();
+        assertThat(phq9.worsening()).isFalse();
+        assertThat(phq9.meaningfulChange()).as("PHQ-9 declares no meaningful-change threshold").isNull();
+        // First score <= 10 (half of 20): day 8 (9), after the sessions of days 0, 3 and 7.
+        assertThat(phq9.daysToFirstResponse()).isEqualTo(8);
+        assertThat(phq9.sessionsToFirstResponse()).isEqualTo(3);
+        // First score <= 4: day 11 (4), after the sessions of days 0, 3, 7 and 10: session 4.
+        assertThat(phq9.daysToFirstRemission()).isEqualTo(11);
+        assertThat(phq9.sessionsToFirstRemission()).isEqualTo(4);
+        // End of induction: the 6th session, day 17. Weeks 4, 8, 12 after it: days 45, 73, 101, scored 5, 6, 4 (all <= 10).
+        assertThat(phq9.responseHeldAtWeek()).containsExactly(
+                org.assertj.core.api.Assertions.entry(4, true),
+                org.assertj.core.api.Assertions.entry(8, true),
+                org.assertj.core.api.Assertions.entry(12, true));
+        assertThat(phq9.lossOfResponse()).isFalse();
+        assertThat(phq9.responseThreshold()).isEqualByComparingTo("10");
+        assertThat(phq9.remissionThreshold()).isEqualTo(4);
+        assertThat(phq9.points()).hasSize(9);
+    }
+
+    @Test
+    void shouldReportANonResponder() {
+        InstrumentOutcome phq9 = phq9(summarise(Cases.nonResponder()));
+        // 18 -> 14: 4 points, 4 / 18 = 22.2 %; response needs 9.
+        assertThat(phq9.absoluteChange()).isEqualTo(4);
+        assertThat(phq9.percentChange()).isEqualByComparingTo("22.2");
+        assertThat(phq9.response()).isFalse();
+        assertThat(phq9.remission()).isFalse();
+        assertThat(phq9.worsening()).isFalse();
+        assertThat(phq9.daysToFirstResponse()).isNull();
+        assertThat(phq9.lossOfResponse()).as("no response, so nothing to lose").isNull();
+        // No score near days 45, 73 or 101 (4, 8, 12 weeks after day 17): held response is unknown, so absent.
+        assertThat(phq9.responseHeldAtWeek()).isEmpty();
+    }
+
+    @Test
+    void shouldLeavePercentChangeAndResponseUndefinedForABaselineOfZero() {
+        InstrumentOutcome phq9 = phq9(summarise(Cases.baselineZero()));
+        assertThat(phq9.evaluable()).isTrue();
+        assertThat(phq9.absoluteChange()).isEqualTo(-5);
+        assertThat(phq9.percentChange()).isNull();
+        assertThat(phq9.response()).isNull();
+        assertThat(phq9.responseThreshold()).isNull();
+        // 5 > 4: not in remission; 5 - 0 = 5 >= 5: worsening.
+        assertThat(phq9.remission()).isFalse();
+        assertThat(phq9.worsening()).isTrue();
+    }
+
+    @Test
+    void shouldNotEvaluateWithoutABaselineInTheWindow() {
+        InstrumentOutcome phq9 = phq9(summarise(Cases.noBaselineInWindow()));
+        // The day -20 score lies outside the 14 days before the first session.
+        assertThat(phq9.evaluable()).isFalse();
+        assertThat(phq9.baseline()).isNull();
+        assertThat(phq9.latest().value()).isEqualTo(8);
+        assertThat(phq9.absoluteChange()).isNull();
+        assertThat(phq9.response()).isNull();
+        assertThat(phq9.remission()).isNull();
+    }
+
+    @Test
+    void shouldUseAWiderBaselineWindowWhenConfigured() {
+        OutcomeRules wide = new OutcomeRules(21, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS);
+        Course course = Cases.noBaselineInWindow();
+        InstrumentOutcome phq9 = new PatientOutcomeProcessor(INSTRUMENTS, wide)
+                .summarise(course.patient(), course.facts(), null, null, null, Set.of()).instruments().get(0);
+        // Day -20 is within 21 days: baseline 19, latest 8, 11 points = 57.9 % (11 / 19 = 0.5789).
+        assertThat(phq9.baseline().value()).isEqualTo(19);
+        assertThat(phq9.percentChange()).isEqualByComparingTo("57.9");
+        assertThat(phq9.response()).isTrue();
+    }
+
+    @Test
+    void shouldReportLossOfResponseAfterTwoConsecutiveMisses() {
+        InstrumentOutcome phq9 = phq9(summarise(Cases.losesResponse()));
+        // Responds on day 8 (10 <= 10), holds on day 15 (8), misses on day 22 (12) and day 29 (14).
+        assertThat(phq9.daysToFirstResponse()).isEqualTo(8);
+        assertThat(phq9.sessionsToFirstResponse()).isEqualTo(3);
+        assertThat(phq9.lossOfResponse()).isTrue();
+        assertThat(phq9.lossOfResponseAt()).isEqualTo(Course.scoreDay(29));
+        // Latest 14: 6 points, 30.0 %: no longer a responder.
+        assertThat(phq9.percentChange()).isEqualByComparingTo("30.0");
+        assertThat(phq9.response()).isFalse();
+        // No score within 14 days of day 45 (4 weeks after day 17): held response unknown.
+        assertThat(phq9.responseHeldAtWeek()).isEmpty();
+    }
+
+    @Test
+    void shouldReportExposureAndPsychotherapy() {
+        PatientOutcome withTherapy = summarise(Cases.responderRemittingAtSession4());
+        PatientOutcome without = summarise(Cases.nonResponder());
+        // 35 + 35 + 42 + 42 + 49 + 49 = 252 mg; (0.5 + 0.5 + 0.6 + 0.6 + 0.7 + 0.7) / 6 = 0.6 mg/kg.
+        assertThat(withTherapy.exposure().sessions()).hasSize(6);
+        assertThat(withTherapy.exposure().sessionsByRoute()).containsExactly(org.assertj.core.api.Assertions.entry(Course.IV, 6));
+        assertThat(withTherapy.exposure().cumulativeMg()).isEqualByComparingTo("252");
+        assertThat(withTherapy.exposure().meanMgPerKg()).isEqualByComparingTo("0.6");
+        // 6 sessions between day 0 and day 17, within 28 days.
+        assertThat(withTherapy.exposure().inductionCompleted()).isTrue();
+        assertThat(withTherapy.exposure().endOfInduction()).isEqualTo(Course.DAY_0.plus(Duration.ofDays(17)));
+        assertThat(withTherapy.psychotherapySessions()).hasSize(2);
+        assertThat(without.psychotherapySessions()).isEmpty();
+    }
+
+    @Test
+    void shouldNotCompleteInductionWhenTheSixthSessionIsTooLate() {
+        Course course = new Course("slow");
+        for (int n = 0; n < 6; n++) {
+            // Sessions on days 0, 6, 12, 18, 24, 30: only five fall before day 28.
+            course.session("s" + n, Course.DAY_0.plus(Duration.ofDays(6L * n)), Course.IV, 35.0, 0.5, "completed", null);
+        }
+        assertThat(summarise(course).exposure().inductionCompleted()).isFalse();
+    }
+
+    @Test
+    void shouldFollowSuicidalIdeationFromBaselineToLatest() {
+        Course course = Cases.responderRemittingAtSession4()
+                .suicidalIdeation(-2, 2).suicidalIdeation(4, 1).suicidalIdeation(18, 0);
+        PatientOutcome.SuicidalIdeation si = summarise(course).suicidalIdeation();
+        // Item 9 = 2 at baseline (positive, >= 1), 0 at the latest screen: resolved; two positive screens (2 and 1).
+        assertThat(si.baselinePositive()).isTrue();
+        assertThat(si.latestPositive()).isFalse();
+        assertThat(si.resolved()).isTrue();
+        assertThat(si.positiveScreens()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldReportSafety() {
+        Instant session1 = Course.DAY_0;
+        Instant session2 = Course.DAY_0.plus(Duration.ofDays(3));
+        Course course = Cases.responderRemittingAtSession4()
+                .bloodPressure("s1", session1.minus(Duration.ofMinutes(10)), 130, 80)
+                .bloodPressure("s1", session1.plus(Duration.ofMinutes(40)), 152, 92)
+                .bloodPressure("s2", session2.minus(Duration.ofMinutes(10)), 125, 78)
+                .bloodPressure("s2", session2.plus(Duration.ofMinutes(40)), 138, 85)
+                .score(Course.CADSS, session1.plus(Duration.ofMinutes(45)), 18)
+                .score(Course.CADSS, session2.plus(Duration.ofMinutes(45)), 25)
+                .sedation(session1.plus(Duration.ofMinutes(20)), 4)
+                .sedation(session2.plus(Duration.ofMinutes(20)), 3)
+                .adverseEvent("s1", session1.plus(Duration.ofMinutes(30)), "http://ketafhir.org/fhir/CodeSystem/ketafhir|dissociation")
+                .session("s7", Course.DAY_0.plus(Duration.ofDays(21)), Course.IV, 35.0, 0.5, "stopped", null);
+        PatientOutcome.Safety safety = summarise(course).safety();
+        // Rises: 152 - 130 = 22 and 138 - 125 = 13; peaks 152 / 92; CADSS 25; MOAA/S 3.
+        assertThat(safety.peakSystolic()).isEqualTo(152.0);
+        assertThat(safety.peakDiastolic()).isEqualTo(92.0);
+        assertThat(safety.peakSystolicRise()).isEqualTo(22.0);
+        assertThat(safety.peakDissociation()).isEqualTo(25);
+        assertThat(safety.lowestSedation()).isEqualTo(3);
+        assertThat(safety.adverseEvents()).isEqualTo(1);
+        assertThat(safety.sessionsStoppedEarly()).isEqualTo(1);
+        assertThat(safety.events()).extracting(PatientOutcome.SafetyEvent::kind).containsExactly("adverse-event", "stopped-early");
+    }
+
+    @Test
+    void shouldSummariseOneCourseOfAPatientWithTwo() {
+        Instant secondStart = Course.DAY_0.plus(Duration.ofDays(200));
+        Course course = new Course("two-courses")
+                .plan("first", Course.DAY_0, Course.DAY_0.plus(Duration.ofDays(120)))
+                .plan("second", secondStart, null)
+                .ivInduction("first")
+                .session("t1", secondStart, Course.IM, 50.0, null, "completed", "second")
+                .session("t2", secondStart.plus(Duration.ofDays(7)), Course.IM, 50.0, null, "completed", "second")
+                .phq9(-1, 20).phq9(18, 8)
+                .phq9(195, 16).phq9(207, 6)
+                .psychotherapy(202, "second");
+        PatientOutcome second = processor.summarise("two-courses", course.facts(), "second", null, null, Set.of());
+        // The second course starts on day 200: baseline = the day 195 score (16), latest day 207 (6): 10 points, 62.5 %.
+        InstrumentOutcome phq9 = phq9(second);
+        assertThat(phq9.baseline().value()).isEqualTo(16);
+        assertThat(phq9.latest().value()).isEqualTo(6);
+        assertThat(phq9.percentChange()).isEqualByComparingTo("62.5");
+        assertThat(second.exposure().sessions()).hasSize(2);
+        assertThat(second.exposure().cumulativeMg()).isEqualByComparingTo("100");
+        assertThat(second.psychotherapySessions()).hasSize(1);
+        assertThat(second.periodStart()).isEqualTo(secondStart);
+    }
+
+    @Test
+    void shouldReportOnlyTheInstrumentsAskedFor() {
+        Course course = Cases.responderRemittingAtSession4().score("http://loinc.org|70274-6", Course.scoreDay(-2), 12);
+        assertThat(summarise(course).instruments()).extracting(i -> i.instrument().id()).containsExactlyInAnyOrder("phq-9", "gad-7");
+        PatientOutcome onlyGad = processor.summarise(course.patient(), course.facts(), null, null, null, Set.of("http://loinc.org|70274-6"));
+        assertThat(onlyGad.instruments()).extracting(i -> i.instrument().id()).containsExactly("gad-7");
+    }
+
+    @Test
+    void shouldComputeResponseInExactArithmetic() {
+        // Y-BOCS needs a 35 % fall: from 20, 7 points (35.0 %) is a response, 6 points (30 %) is not.
+        OutcomeInstrument ybocs = INSTRUMENTS.byName("y-bocs").orElseThrow();
+        assertThat(ybocs.thresholds().responseDecrease()).isEqualByComparingTo(new BigDecimal("0.35"));
+        assertThat(PatientOutcomeProcessor.responds(20, 13, ybocs.thresholds())).isTrue();
+        assertThat(PatientOutcomeProcessor.responds(20, 14, ybocs.thresholds())).isFalse();
+    }
+}
