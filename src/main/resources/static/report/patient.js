@@ -192,9 +192,10 @@
 
     function instrumentSection(instrument, index) {
         var name = instrumentName(instrument);
-        var chart = el('div', {className: 'chart', id: 'chart-' + index, 'data-instrument': name,
+        var questionnaire = R.value(instrument, 'questionnaire');
+        var chart = el('div', {className: 'chart', id: 'chart-' + index, 'data-instrument': name, 'data-questionnaire': questionnaire,
             role: 'img', 'aria-label': 'Scores of ' + name + ' over time with sessions and thresholds'});
-        var node = el('section', {className: 'instrument', 'data-instrument': name}, [
+        var node = el('section', {className: 'instrument', 'data-instrument': name, 'data-questionnaire': questionnaire}, [
             el('h2', {}, name),
             instrumentFigures(instrument),
             R.value(instrument, 'evaluable') === false
@@ -422,7 +423,7 @@
                 Object.assign({gridIndex: 1}, xAxis)
             ],
             yAxis: [
-                {type: 'value', gridIndex: 0, min: 0, max: Math.ceil(maxScore * 1.1), name: name, nameTextStyle: {align: 'left'}},
+                {type: 'value', gridIndex: 0, min: 0, max: Math.ceil(maxScore * 1.1 / 5) * 5, name: 'Score', nameTextStyle: {align: 'left'}},
                 {type: 'category', gridIndex: 1, data: ['Psychotherapy', 'Dosing'], axisTick: {show: false},
                     splitLine: {show: true}}
             ],

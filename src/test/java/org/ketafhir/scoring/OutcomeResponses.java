@@ -7,7 +7,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseStatus;
 import org.hl7.fhir.r4.model.Reference;
 
 /** QuestionnaireResponses as a clinic's form filler sends them, for the end-to-end tests. */
-final class OutcomeResponses {
+public final class OutcomeResponses {
 
     static final String PHQ9 = "http://ketafhir.org/fhir/Questionnaire/phq-9";
     static final String CSSRS = "http://ketafhir.org/fhir/Questionnaire/c-ssrs-screener";
@@ -29,7 +29,7 @@ final class OutcomeResponses {
     private OutcomeResponses() {}
 
     /** A completed PHQ-9 to the guide's Questionnaire, answers 0-3 as LOINC answer codes, items 1 to 9 in order. */
-    static QuestionnaireResponse phq9(String patient, String authored, int... answers) {
+    public static QuestionnaireResponse phq9(String patient, String authored, int... answers) {
         QuestionnaireResponse response = completed(PHQ9, patient, authored);
         for (int i = 0; i < answers.length; i++) {
             String[] answer = PHQ9_ANSWERS[answers[i]];

@@ -1,6 +1,7 @@
 package org.ketafhir.outcomes.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.ketafhir.scoring.OutcomeResponses.phq9;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +10,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
+import org.hl7.fhir.r4.model.AdverseEvent;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DateType;
+import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
+import org.hl7.fhir.r4.model.Procedure;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,7 +93,7 @@ class ReportPageIT extends FhirServerTestBase {
 
         // PHQ-9: 6 scores; 6 IV sessions and 1 stopped nasal session; 2 psychotherapy sessions;
         // response at 20 x 0.5 = 10, remission at 4 or below
-        WebElement phq9 = chart("PHQ-9");
+        WebElement phq9 = chart("phq-9");
         assertThat(phq9.getAttribute("data-point-count")).isEqualTo("6");
         assertThat(phq9.getAttribute("data-baseline-count")).isEqualTo("1");
         assertThat(phq9.getAttribute("data-session-count")).isEqualTo("7");
@@ -89,7 +104,7 @@ class ReportPageIT extends FhirServerTestBase {
         assertThat(seriesLength(phq9, "dosing-0") + seriesLength(phq9, "dosing-1")).isEqualTo(7);
         assertThat(seriesLength(phq9, "psychotherapy")).isEqualTo(2);
         // GAD-7: 3 scores, response at 15 x 0.5 = 7.5
-        WebElement gad7 = chart("GAD-7");
+        WebElement gad7 = chart("gad-7");
         assertThat(gad7.getAttribute("data-point-count")).isEqualTo("3");
         assertThat(gad7.getAttribute("data-threshold-lines")).isEqualTo("response=7.5 remission=4");
         assertThat(browser.consoleErrors()).isEmpty();
@@ -100,7 +115,7 @@ class ReportPageIT extends FhirServerTestBase {
     void thePatientPageShouldHeadEachInstrumentWithItsKeyFigures() {
         renderPatientFixture();
 
-        String phq9 = section("section.instrument[data-instrument='PHQ-9']").getText();
+        String phq9 = section("section.instrument[data-questionnaire$='/phq-9']").getText();
         assertThat(phq9).contains("BASELINE\n20\nSevere depression · 2026-09-05")
                 .contains("LATEST\n5\nMild depression · 2026-11-02")
                 .contains("CHANGE\n15 better\n75 % improvement")
@@ -133,7 +148,7 @@ class ReportPageIT extends FhirServerTestBase {
         // a tooltip drawn from a point, a session and a threshold-free series, so the formatter runs too
         browser.script("var c = echarts.getInstanceByDom(arguments[0]);"
                 + "[0, 2, 3].forEach(function (s) { c.dispatchAction({type: 'showTip', seriesIndex: s, dataIndex: 0}); });",
-                chart("PHQ-9"));
+                chart("phq-9"));
 
         assertThat(browser.script("return window.__xss === undefined;")).isEqualTo(true);
         assertThat(browser.script("return document.querySelectorAll('#report img, #report script, #subject img, #subject script').length;"))
@@ -225,6 +240,151 @@ class ReportPageIT extends FhirServerTestBase {
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
+    // ---- end to end: resources stored through the FHIR API, the real $outcome-summary, the page in the browser
+
+    @Test
+    void thePatientPageShouldDrawTheStoredScoresAndSessionsOfAPatient() {
+        String patient = storeCourse();
+
+        browser.open(page("/report/patient/" + patient.substring("Patient/".length())));
+
+        assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("ready");
+        // four PHQ-9 responses scored into four totals; three IV sessions; one psychotherapy session;
+        // response at or below 17 x 0.5 = 8.5, remission at 4 or below (PHQ-9 under 5)
+        WebElement phq9 = chart("phq-9");
+        assertThat(phq9.getAttribute("data-point-count")).isEqualTo("4");
+        assertThat(seriesLength(phq9, "score")).isEqualTo(4);
+        assertThat(phq9.getAttribute("data-baseline-count")).isEqualTo("1");
+        assertThat(phq9.getAttribute("data-session-count")).isEqualTo("3");
+        assertThat(phq9.getAttribute("data-psychotherapy-count")).isEqualTo("1");
+        assertThat(phq9.getAttribute("data-threshold-lines")).isEqualTo("response=8.5 remission=4");
+        // baseline 17 (2026-09-05, two days before the first session), latest 3: 14 better, 14 / 17 = 82.4 %
+        assertThat(section("section.instrument[data-questionnaire$='/phq-9']").getText())
+                .contains("BASELINE\n17").contains("LATEST\n3").contains("CHANGE\n14 better\n82.4 % improvement")
+                // first score at or below 8.5: 8 on 10 September, after the session of 7 September only;
+                // first at or below 4: 4 on 14 September, after the sessions of 7 and 10 September
+                .contains("RESPONSE\nyes\nfirst after 1 session").contains("REMISSION\nyes\nfirst after 2 sessions");
+        // 3 x 40 mg
+        assertThat(section("div[data-figures='exposure']").getText()).contains("DOSING SESSIONS\n3").contains("CUMULATIVE DOSE\n120 mg");
+        // item 9 answered 1 at baseline (5 September) raised a safety signal; the adverse event on 7 September
+        assertThat(browser.driver().findElements(By.cssSelector("table.events tbody tr")))
+                .extracting(row -> row.getAttribute("data-kind")).containsExactly("safety-signal", "adverse-event");
+        // the name and the adverse-event code carry markup: shown as text, never run
+        assertThat(browser.driver().findElement(By.cssSelector("#subject .patient-name")).getText())
+                .isEqualTo("<img src=x onerror=\"window.__xss='name'\"> <script>window.__xss='family'</script>");
+        assertThat(browser.driver().findElements(By.cssSelector("table.events td.event-text")))
+                .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains(EVENT_MARKUP));
+        assertThat(browser.script("return window.__xss === undefined"
+                + " && document.querySelectorAll('#report img, #report script, #subject img, #subject script').length === 0;"))
+                .isEqualTo(true);
+        assertThat(browser.consoleErrors()).isEmpty();
+        browser.screenshot("patient");
+    }
+
+    @Test
+    void theCohortPageShouldShowTheRatesOfTheStoredCourses() {
+        storeCourse();
+
+        browser.open(page("/report/cohort?instrument=phq-9&route=http://snomed.info/sct%7C47625008"));
+
+        assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("ready");
+        assertThat(browser.driver().findElements(By.cssSelector("table.rates tbody tr"))).hasSize(5);
+        String treated = section("div[data-figures='cohort'] .figure .value").getText();
+        assertThat(Integer.parseInt(treated)).isPositive();
+        assertThat(browser.script("return document.querySelector('#filters select[name=route]').value;"))
+                .isEqualTo("http://snomed.info/sct|47625008");
+        assertThat(browser.consoleErrors()).isEmpty();
+        browser.screenshot("cohort");
+    }
+
+    /**
+     * A course from 2026-09-05: PHQ-9 17 (baseline, item 9 answered 1), three IV sessions of 40 mg on 7, 10 and 14
+     * September, PHQ-9 8, 4 and 3 on 10, 14 and 24 September, one psychotherapy session on 12 September and one
+     * adverse event after the first session. Returns "Patient/id".
+     */
+    private String storeCourse() {
+        Patient person = new Patient();
+        person.addIdentifier().setSystem("urn:ketafhir:test").setValue(unique("report"));
+        person.addName().setFamily("<script>window.__xss='family'</script>").addGiven("<img src=x onerror=\"window.__xss='name'\">");
+        person.setBirthDateElement(new DateType("1980-01-01"));
+        String patient = create(person);
+
+        // 2x8 + 1 = 17; 8 x 1 = 8; 4 x 1 = 4; 3 x 1 = 3
+        create(phq9(patient, "2026-09-05T09:00:00Z", 2, 2, 2, 2, 2, 2, 2, 2, 1));
+        create(phq9(patient, "2026-09-10T08:00:00Z", 1, 1, 1, 1, 1, 1, 1, 1, 0));
+        create(phq9(patient, "2026-09-14T08:00:00Z", 1, 1, 1, 1, 0, 0, 0, 0, 0));
+        create(phq9(patient, "2026-09-24T08:00:00Z", 1, 1, 1, 0, 0, 0, 0, 0, 0));
+
+        Instant first = Instant.parse("2026-09-07T10:00:00Z");
+        create(vital(patient, "29463-7", first.minus(Duration.ofMinutes(20)))
+                .setValue(new Quantity().setValue(80).setUnit("kg").setSystem(UCUM).setCode("kg")));
+        String firstSession = null;
+        for (String day : List.of("2026-09-07", "2026-09-10", "2026-09-14")) {
+            Instant start = Instant.parse(day + "T10:00:00Z");
+            bloodPressure(patient, start.minus(Duration.ofMinutes(10)));
+            String session = create(ivSession(patient, start));
+            firstSession = firstSession == null ? session : firstSession;
+        }
+
+        Procedure therapy = new Procedure();
+        therapy.setStatus(Procedure.ProcedureStatus.COMPLETED);
+        therapy.setSubject(new Reference(patient));
+        therapy.getCode().addCoding().setSystem("http://snomed.info/sct").setCode("75516001").setDisplay("Psychotherapy");
+        therapy.setPerformed(new DateTimeType("2026-09-12T14:00:00Z"));
+        create(therapy);
+
+        AdverseEvent event = new AdverseEvent();
+        event.setActuality(AdverseEvent.AdverseEventActuality.ACTUAL);
+        event.setSubject(new Reference(patient));
+        event.setDateElement(new DateTimeType("2026-09-07T11:00:00Z"));
+        event.getEvent().setText("Nausea " + EVENT_MARKUP).addCoding().setSystem("urn:ketafhir:test:events").setCode(EVENT_MARKUP);
+        event.addSuspectEntity().setInstance(new Reference(firstSession));
+        create(event);
+        return patient;
+    }
+
+    /** An event code with markup (a FHIR code may hold anything but whitespace). */
+    private static final String EVENT_MARKUP = "<img/src=x/onerror=window.__xss='event'>";
+    private static final String UCUM = "http://unitsofmeasure.org";
+
+    private void bloodPressure(String patient, Instant at) {
+        Observation bp = vital(patient, "85354-9", at);
+        bp.addComponent().setValue(new Quantity().setValue(120).setUnit("mmHg").setSystem(UCUM).setCode("mm[Hg]"))
+                .getCode().addCoding().setSystem("http://loinc.org").setCode("8480-6");
+        bp.addComponent().setValue(new Quantity().setValue(80).setUnit("mmHg").setSystem(UCUM).setCode("mm[Hg]"))
+                .getCode().addCoding().setSystem("http://loinc.org").setCode("8462-4");
+        create(bp);
+    }
+
+    private static Observation vital(String patient, String loinc, Instant at) {
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.addCategory().addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("vital-signs");
+        observation.getCode().addCoding().setSystem("http://loinc.org").setCode(loinc);
+        observation.setSubject(new Reference(patient));
+        observation.setEffective(new DateTimeType(Date.from(at)));
+        return observation;
+    }
+
+    /** IV ketamine 40 mg (0.5 mg/kg at 80 kg) over 40 minutes, discharged 60 minutes after the infusion. */
+    private static MedicationAdministration ivSession(String patient, Instant start) {
+        MedicationAdministration session = new MedicationAdministration();
+        session.setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED);
+        session.setSubject(new Reference(patient));
+        session.getMedicationCodeableConcept().addCoding().setSystem("http://www.nlm.nih.gov/research/umls/rxnorm").setCode("6130");
+        session.setEffective(new Period().setStart(Date.from(start)).setEnd(Date.from(start.plus(Duration.ofMinutes(40)))));
+        session.addExtension("http://ketafhir.org/fhir/StructureDefinition/post-dose-observation-end",
+                new DateTimeType(Date.from(start.plus(Duration.ofMinutes(100)))));
+        session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("47625008");
+        session.getDosage().setDose(new Quantity().setValue(40).setUnit("mg").setSystem(UCUM).setCode("mg"));
+        return session;
+    }
+
+    private String create(Resource resource) {
+        return client().create().resource(resource).execute().getId().toUnqualifiedVersionless().getValue();
+    }
+
     // ---- helpers
 
     private void renderPatientFixture() {
@@ -241,8 +401,9 @@ class ReportPageIT extends FhirServerTestBase {
         assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("ready");
     }
 
-    private WebElement chart(String instrument) {
-        return section(".chart[data-instrument='" + instrument + "']");
+    /** The chart of an instrument, by the id of its Questionnaire. */
+    private WebElement chart(String questionnaire) {
+        return section(".chart[data-questionnaire$='/" + questionnaire + "']");
     }
 
     private WebElement section(String css) {
