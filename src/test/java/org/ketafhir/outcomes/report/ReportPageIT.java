@@ -6,6 +6,7 @@ import static org.ketafhir.scoring.OutcomeResponses.phq9;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import org.hl7.fhir.r4.model.AdverseEvent;
+import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.MedicationAdministration;
@@ -244,7 +246,7 @@ class ReportPageIT extends FhirServerTestBase {
 
     @Test
     void thePatientPageShouldDrawTheStoredScoresAndSessionsOfAPatient() {
-        String patient = storeCourse();
+        String patient = storeCourse(unique("report"));
 
         browser.open(page("/report/patient/" + patient.substring("Patient/".length())));
 
@@ -282,17 +284,30 @@ class ReportPageIT extends FhirServerTestBase {
     }
 
     @Test
-    void theCohortPageShouldShowTheRatesOfTheStoredCourses() {
-        storeCourse();
+    void theCohortPageShouldShowTheRatesOfTheStoredCourse() {
+        // a condition code of this test alone selects exactly its course (the code carries markup)
+        String condition = "<b>" + unique("report") + "</b>";
+        storeCourse(condition);
 
-        browser.open(page("/report/cohort?instrument=phq-9&route=http://snomed.info/sct%7C47625008"));
+        browser.open(page("/report/cohort?instrument=phq-9&route=http://snomed.info/sct%7C47625008&condition="
+                + URLEncoder.encode(CONDITIONS + "|" + condition, StandardCharsets.UTF_8)));
 
         assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("ready");
-        assertThat(browser.driver().findElements(By.cssSelector("table.rates tbody tr"))).hasSize(5);
-        String treated = section("div[data-figures='cohort'] .figure .value").getText();
-        assertThat(Integer.parseInt(treated)).isPositive();
+        // one patient, evaluable (baseline 17, later scores); latest 3: at or below 8.5 and at or below 4
+        assertThat(browser.driver().findElements(By.cssSelector("table.rates tbody tr")).get(0).getText())
+                .isEqualTo("Latest 100 % 1/1 100 % 1/1");
+        // change 17 - 3 = 14; one adverse event over 3 sessions = 0.33 per session, 1 per patient
+        assertThat(section("div[data-figures='cohort']").getText()).contains("PATIENTS TREATED\n1").contains("EVALUABLE\n1")
+                .contains("MEAN CHANGE\n14").contains("MEDIAN CHANGE\n14").contains("ADVERSE EVENTS\n0.33\nper session · 1 per patient");
+        assertThat(section(".chart[data-stratifier='route']").getAttribute("data-stratum-count")).isEqualTo("1");
+        assertThat(section("section.breakdown[data-stratifier='psychotherapy']").getText())
+                .contains("with psychotherapy 100 % 1/1 100 % 1/1");
+        // the filters in force are shown in the form, the markup as a field value
         assertThat(browser.script("return document.querySelector('#filters select[name=route]').value;"))
                 .isEqualTo("http://snomed.info/sct|47625008");
+        assertThat(browser.script("return document.querySelector('#filters input[name=condition]').value;"))
+                .isEqualTo(CONDITIONS + "|" + condition);
+        assertThat(browser.script("return document.querySelectorAll('b').length;")).isEqualTo(0L);
         assertThat(browser.consoleErrors()).isEmpty();
         browser.screenshot("cohort");
     }
@@ -300,14 +315,20 @@ class ReportPageIT extends FhirServerTestBase {
     /**
      * A course from 2026-09-05: PHQ-9 17 (baseline, item 9 answered 1), three IV sessions of 40 mg on 7, 10 and 14
      * September, PHQ-9 8, 4 and 3 on 10, 14 and 24 September, one psychotherapy session on 12 September and one
-     * adverse event after the first session. Returns "Patient/id".
+     * adverse event after the first session; a Condition with the given code (system {@link #CONDITIONS}).
+     * Returns "Patient/id".
      */
-    private String storeCourse() {
+    private String storeCourse(String conditionCode) {
         Patient person = new Patient();
         person.addIdentifier().setSystem("urn:ketafhir:test").setValue(unique("report"));
         person.addName().setFamily("<script>window.__xss='family'</script>").addGiven("<img src=x onerror=\"window.__xss='name'\">");
         person.setBirthDateElement(new DateType("1980-01-01"));
         String patient = create(person);
+        Condition diagnosis = new Condition();
+        diagnosis.setSubject(new Reference(patient));
+        diagnosis.getCode().addCoding().setSystem(CONDITIONS).setCode(conditionCode);
+        diagnosis.setRecordedDateElement(new DateTimeType("2026-09-01T09:00:00Z"));
+        create(diagnosis);
 
         // 2x8 + 1 = 17; 8 x 1 = 8; 4 x 1 = 4; 3 x 1 = 3
         create(phq9(patient, "2026-09-05T09:00:00Z", 2, 2, 2, 2, 2, 2, 2, 2, 1));
@@ -346,6 +367,7 @@ class ReportPageIT extends FhirServerTestBase {
     /** An event code with markup (a FHIR code may hold anything but whitespace). */
     private static final String EVENT_MARKUP = "<img/src=x/onerror=window.__xss='event'>";
     private static final String UCUM = "http://unitsofmeasure.org";
+    private static final String CONDITIONS = "urn:ketafhir:test:conditions";
 
     private void bloodPressure(String patient, Instant at) {
         Observation bp = vital(patient, "85354-9", at);
