@@ -28,6 +28,7 @@ import org.hl7.fhir.r4.model.Procedure;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.testing.FhirServerTestBase;
 import org.ketafhir.testing.ServerProcess;
 import org.ketafhir.testing.TestDatabase;
 
@@ -136,7 +137,7 @@ class DurabilityIT {
     }
 
     private static HttpResponse<String> send(String url, String method, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest request = FhirServerTestBase.authorized(HttpRequest.newBuilder(URI.create(url)))
                 .timeout(Duration.ofMinutes(2))
                 .header("Content-Type", "application/fhir+json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body))
@@ -146,6 +147,6 @@ class DurabilityIT {
 
     private static IGenericClient client(String baseUrl) {
         FHIR.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
-        return FHIR.newRestfulGenericClient(baseUrl);
+        return FhirServerTestBase.authorized(FHIR.newRestfulGenericClient(baseUrl));
     }
 }

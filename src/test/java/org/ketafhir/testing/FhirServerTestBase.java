@@ -3,6 +3,7 @@ package org.ketafhir.testing;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,7 +47,20 @@ public abstract class FhirServerTestBase {
     }
 
     protected IGenericClient client() {
-        return FHIR.newRestfulGenericClient(baseUrl());
+        return authorized(FHIR.newRestfulGenericClient(baseUrl()));
+    }
+
+    /** Adds the test bearer token when the server requires one (PostgreSQL suite). */
+    public static IGenericClient authorized(IGenericClient client) {
+        TestDatabase.authorizationHeader().ifPresent(header -> client.registerInterceptor(
+                new BearerTokenAuthInterceptor(header.substring("Bearer ".length()))));
+        return client;
+    }
+
+    /** Adds the test bearer token when the server requires one (PostgreSQL suite). */
+    public static HttpRequest.Builder authorized(HttpRequest.Builder request) {
+        TestDatabase.authorizationHeader().ifPresent(header -> request.header("Authorization", header));
+        return request;
     }
 
     /** A value no other test (or earlier run on the same database) uses: keeps searches independent. */
@@ -60,6 +74,7 @@ public abstract class FhirServerTestBase {
                 .method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        authorized(request);
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }

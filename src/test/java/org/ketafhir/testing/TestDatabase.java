@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * default, or a fresh database in the local PostgreSQL when the build runs with {@code -Ppostgres} (which sets
  * the system property {@code ketafhir.it.database=postgres}). PostgreSQL gets a database per name rather than a
  * schema per name: Hibernate's schema update looks for HAPI's sequences by name across all schemas of a database,
- * so a second schema in one database would get tables but no sequences.
+ * so a second schema in one database would get tables but no sequences. On PostgreSQL the server requires bearer
+ * tokens, so the properties include the test issuer ({@link TestTokens}) and test clients send
+ * {@link #authorizationHeader()}.
  */
 public final class TestDatabase {
 
@@ -36,6 +38,11 @@ public final class TestDatabase {
         return "postgres".equals(System.getProperty("ketafhir.it.database", "h2"));
     }
 
+    /** The Authorization header value test clients send: a full-access token on PostgreSQL, none on H2. */
+    public static java.util.Optional<String> authorizationHeader() {
+        return isPostgres() ? java.util.Optional.of("Bearer " + TestTokens.fullAccess()) : java.util.Optional.empty();
+    }
+
     /**
      * Spring properties that point a server at a new, empty database called {@code name} (created now). Two
      * calls with the same name within one test run return the same database.
@@ -51,6 +58,8 @@ public final class TestDatabase {
             properties.put("spring.datasource.driver-class-name", "org.postgresql.Driver");
             properties.put("spring.jpa.properties.hibernate.dialect",
                     "ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect");
+            // The server refuses to run on PostgreSQL without authentication: it trusts the test issuer.
+            properties.putAll(TestTokens.serverProperties());
         } else {
             Path file = Path.of("target", "it-data", RUN, name, "ketafhir").toAbsolutePath();
             properties.put("spring.datasource.url",

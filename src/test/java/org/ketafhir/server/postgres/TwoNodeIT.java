@@ -120,6 +120,7 @@ class TwoNodeIT extends FhirServerTestBase {
                 .method(method, body == null
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
+        authorized(request);
         if (body != null) {
             request.header("Content-Type", "application/fhir+json");
         }
