@@ -3,6 +3,7 @@ package org.ketafhir;
 import org.ketafhir.dosing.DosingConfig;
 import org.ketafhir.ig.IgConfig;
 import org.ketafhir.outcomes.OutcomesConfig;
+import org.ketafhir.outcomes.report.ReportConfig;
 import org.ketafhir.scoring.ScoringConfig;
 import org.ketafhir.security.SecurityConfig;
 import org.ketafhir.server.FhirServerConfig;
@@ -28,7 +29,7 @@ import org.springframework.context.annotation.Import;
     ElasticsearchRestClientAutoConfiguration.class
 })
 @Import({FhirServerConfig.class, IgConfig.class, ScoringConfig.class, DosingConfig.class, OutcomesConfig.class,
-    SecurityConfig.class})
+    SecurityConfig.class, ReportConfig.class})
 public class KetaFhirApplication {
 
     public static void main(String[] args) {
