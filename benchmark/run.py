@@ -102,11 +102,12 @@ class Server:
                     header = fields
                     continue
                 if header and len(fields) == len(header):
+                    values = dict(zip(header, fields))
                     try:
-                        values = dict(zip(header, map(float, fields)))
-                    except ValueError:
+                        # columns in KB; some others print '-' (e.g. concurrent GC counters), not read here
+                        used = sum(float(values[k]) for k in ('S0U', 'S1U', 'EU', 'OU')) / 1024
+                    except (KeyError, ValueError):
                         continue
-                    used = sum(values.get(k, 0) for k in ('S0U', 'S1U', 'EU', 'OU')) / 1024
                     self.peak_heap_mb = max(self.peak_heap_mb, used)
                 if self.process.poll() is not None:
                     break
