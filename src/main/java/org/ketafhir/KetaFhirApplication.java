@@ -1,5 +1,7 @@
 package org.ketafhir;
 
+import java.util.Arrays;
+
 import org.ketafhir.demo.DemoCommand;
 import org.ketafhir.dosing.DosingConfig;
 import org.ketafhir.ig.IgConfig;
@@ -32,7 +34,7 @@ public class KetaFhirApplication {
     public static void main(String[] args) {
         if (args.length > 0 && "demo".equals(args[0])) {
             // command-line mode: load the demo clinic into a running server; this process starts no server
-            System.exit(DemoCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(DemoCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         SpringApplication.run(KetaFhirApplication.class, args);
     }
