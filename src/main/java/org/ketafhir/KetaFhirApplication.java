@@ -1,5 +1,8 @@
 package org.ketafhir;
 
+import java.util.Arrays;
+
+import org.ketafhir.demo.DemoCommand;
 import org.ketafhir.dosing.DosingConfig;
 import org.ketafhir.ig.IgConfig;
 import org.ketafhir.outcomes.OutcomesConfig;
@@ -33,6 +36,10 @@ import org.springframework.context.annotation.Import;
 public class KetaFhirApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && "demo".equals(args[0])) {
+            // command-line mode: load the demo clinic into a running server; this process starts no server
+            System.exit(DemoCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(KetaFhirApplication.class, args);
     }
 }

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""KetaFHIR benchmark: ingest with every check on and with them off (stock HAPI JPA), summaries, start-up, heap.
+
+    python3 benchmark/run.py                      # defaults: 30 patients per ingest run, clients 1, 2 and 4
+    python3 benchmark/run.py --patients 100 --cohort 1000 --cohort 10000
+
+Runs on this machine only: builds the jar if it is missing, writes the demo clinic's bundles with the jar's `demo --out`
+mode, starts the server on a fresh H2 database in a temporary folder (once with KetaFHIR's checks on, once with them
+off), posts the same bundles to both, and writes benchmark/results/<date>-<host>.md and .json. Standard library only.
+Not part of `mvn verify`.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
+JAR = os.path.join(ROOT, 'target', 'ketafhir-server-0.1.0-SNAPSHOT.jar')
+# KetaFHIR's additions off: stock HAPI JPA with the guide installed but not enforced. Unknown keys are harmless.
+STOCK = ['--ketafhir.ig.enforce=false', '--ketafhir.scoring.enabled=false', '--ketafhir.dosing.enabled=false',
+         '--ketafhir.outcomes.index.enabled=false']
+
+
+def log(message):
+    print(f'[{datetime.datetime.now():%H:%M:%S}] {message}', flush=True)
+
+
+def machine():
+    mem_kb = next(int(line.split()[1]) for line in open('/proc/meminfo') if line.startswith('MemTotal'))
+    java = subprocess.run(['java', '-version'], capture_output=True, text=True).stderr.strip().splitlines()
+    cpu = next((line.split(':', 1)[1].strip() for line in open('/proc/cpuinfo') if line.startswith('model name')), '?')
+    return {'host': socket.gethostname(), 'nproc': os.cpu_count(), 'cpu': cpu, 'ram_gb': round(mem_kb / 1024 / 1024, 1),
+            'java': java[0] if java else '?', 'os': platform.platform(), 'load_average_at_start': os.getloadavg()}
+
+
+def generate(jar, folder, seed, patients, heavy=False):
+    """The demo clinic's bundles for one seed, written by the jar's demo mode; returns the files, clinic first."""
+    os.makedirs(folder, exist_ok=True)
+    command = ['java', '-jar', jar, 'demo', '--out', folder, '--seed', str(seed), '--patients', str(patients)]
+    if heavy:
+        command.append('--heavy')
+    subprocess.run(command, check=True, capture_output=True)
+    return sorted(glob.glob(os.path.join(folder, '*.json')))
+
+
+class Server:
+    """The packaged server on a fresh H2 database, started in the project folder (it reads config/)."""
+
+    def __init__(self, jar, port, xmx, extra, workdir, jfr=None):
+        self.base = f'http://127.0.0.1:{port}'
+        env = dict(os.environ, SERVER_PORT=str(port),
+                   SPRING_DATASOURCE_URL=f'jdbc:h2:file:{workdir}/db/ketafhir;WRITE_DELAY=0;LOCK_TIMEOUT=10000;'
+                                         'DB_CLOSE_ON_EXIT=FALSE')
+        command = ['java', f'-Xmx{xmx}']
+        if jfr:
+            command.append(f'-XX:StartFlightRecording=filename={jfr},settings=profile,dumponexit=true')
+        command += ['-jar', jar] + extra
+        self.log = open(os.path.join(workdir, 'server.log'), 'w')
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.peak_heap_mb = 0.0
+        self._sampler = None
+
+    def wait_ready(self, timeout=900):
+        while time.monotonic() - self.started < timeout:
+            if self.process.poll() is not None:
+                raise SystemExit(f'server exited with {self.process.returncode}; see {self.log.name}')
+            try:
+                with urllib.request.urlopen(self.base + '/actuator/health/readiness', timeout=5) as r:
+                    if r.status == 200 and b'UP' in r.read():
+                        return time.monotonic() - self.started
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.5)
+        raise SystemExit('server not ready in time')
+
+    def sample_heap(self):
+        """Heap used (young + old, MB), once a second from jstat, kept as the peak."""
+        def run():
+            jstat = subprocess.Popen(['jstat', '-gc', str(self.process.pid), '1000'], stdout=subprocess.PIPE, text=True)
+            header = None
+            for line in jstat.stdout:
+                fields = line.split()
+                if not fields:
+                    continue
+                if fields[0] == 'S0C':
+                    header = fields
+                    continue
+                if header and len(fields) == len(header):
+                    values = dict(zip(header, fields))
+                    try:
+                        # columns in KB; some others print '-' (e.g. concurrent GC counters), not read here
+                        used = sum(float(values[k]) for k in ('S0U', 'S1U', 'EU', 'OU')) / 1024
+                    except (KeyError, ValueError):
+                        continue
+                    self.peak_heap_mb = max(self.peak_heap_mb, used)
+                if self.process.poll() is not None:
+                    break
+            jstat.terminate()
+        self._sampler = threading.Thread(target=run, daemon=True)
+        self._sampler.start()
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+def post(url, path, token=None):
+    body = open(path, 'rb').read()
+    headers = {'Content-Type': 'application/fhir+json', 'Prefer': 'return=minimal'}
+    if token:
+        headers['Authorization'] = 'Bearer ' + token
+    request = urllib.request.Request(url, data=body, method='POST', headers=headers)
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=900) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as e:
+        status = e.code
+        print(f'  {os.path.basename(path)}: HTTP {e.code} {e.read()[:600]!r}', file=sys.stderr)
+    return status, time.perf_counter() - started
+
+
+def entries(path):
+    return len(json.load(open(path))['entry'])
+
+
+def ingest(fhir, files, clients, token=None):
+    """Posts the clinic bundle, then the patient bundles with `clients` at a time; resources/s over the patients."""
+    post(fhir, files[0], token)
+    patients = files[1:]
+    resources = sum(entries(p) for p in patients)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        results = list(pool.map(lambda p: post(fhir, p, token), patients))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(s for _, s in results)
+    return {'clients': clients, 'bundles': len(patients), 'resources': resources, 'seconds': round(elapsed, 1),
+            'failures': sum(1 for status, _ in results if status != 200),
+            'resources_per_second': round(resources / elapsed, 1),
+            'bundle_p50_s': round(latencies[len(latencies) // 2], 2),
+            'bundle_max_s': round(latencies[-1], 2)}
+
+
+def percentile(sorted_values, p):
+    return sorted_values[min(len(sorted_values) - 1, int(round(p / 100 * (len(sorted_values) - 1))))]
+
+
+def timed_get(url, token=None):
+    request = urllib.request.Request(url, headers={'Accept': 'application/fhir+json',
+                                                   **({'Authorization': 'Bearer ' + token} if token else {})})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=1800) as response:
+            response.read()
+            return response.status, time.perf_counter() - started
+    except urllib.error.HTTPError as e:
+        return e.code, time.perf_counter() - started
+
+
+def patient_summary(fhir, patient, calls, token=None):
+    status, _ = timed_get(f'{fhir}/Patient/{patient}/$outcome-summary', token)
+    if status != 200:
+        return {'available': False, 'status': status}
+    times = sorted(timed_get(f'{fhir}/Patient/{patient}/$outcome-summary', token)[1] * 1000 for _ in range(calls))
+    return {'available': True, 'calls': calls, 'p50_ms': round(percentile(times, 50), 1),
+            'p95_ms': round(percentile(times, 95), 1), 'p99_ms': round(percentile(times, 99), 1)}
+
+
+def cohort_summary(fhir, token=None):
+    status, _ = timed_get(f'{fhir}/$outcome-summary', token)
+    if status != 200:
+        return {'available': False, 'status': status}
+    times = [timed_get(f'{fhir}/$outcome-summary', token)[1] for _ in range(3)]
+    return {'available': True, 'seconds_median_of_3': round(statistics.median(times), 2)}
+
+
+def count(fhir, resource_type):
+    with urllib.request.urlopen(f'{fhir}/{resource_type}?_summary=count', timeout=300) as r:
+        return json.load(r).get('total')
+
+
+def run_configuration(name, extra, args, workdir, sets, heavy, warmup):
+    """One server start: start-up time, ingest per client count, summaries (checks on only), peak heap."""
+    folder = os.path.join(workdir, name)
+    os.makedirs(folder)
+    jfr = os.path.join(args.results, f'{name}.jfr') if args.jfr else None
+    server = Server(args.jar, args.port, args.xmx, extra, folder, jfr)
+    server.sample_heap()
+    result = {'configuration': name, 'properties': extra}
+    try:
+        result['startup_to_ready_s'] = round(server.wait_ready(), 1)
+        log(f'{name}: ready after {result["startup_to_ready_s"]} s')
+        fhir = server.base + '/fhir'
+        warm = ingest(fhir, warmup, 2, args.token)
+        log(f'{name}: warm-up {warm["resources"]} resources, {warm["resources_per_second"]}/s')
+        result['ingest'] = []
+        for clients, files in sets:
+            run = ingest(fhir, files, clients, args.token)
+            log(f'{name}: {clients} client(s): {run["resources_per_second"]} resources/s, {run["failures"]} failures')
+            result['ingest'].append(run)
+        if name == 'checks-on':
+            post(fhir, heavy[0], args.token)
+            status, seconds = post(fhir, heavy[1], args.token)
+            log(f'{name}: heavy patient loaded ({status}, {seconds:.1f} s)')
+            result['patient_summary'] = patient_summary(fhir, heavy_id(args), args.summary_calls, args.token)
+            result['cohort'] = []
+            patients = count(fhir, 'Patient')
+            result['cohort'].append({'patients': patients, **cohort_summary(fhir, args.token)})
+            next_seed = 5000
+            for target in sorted(args.cohort):
+                log(f'{name}: loading up to {target} patients for the cohort summary')
+                started = time.perf_counter()
+                while count(fhir, 'Patient') < target:
+                    batch = min(200, target - count(fhir, 'Patient'))
+                    files = generate(args.jar, os.path.join(workdir, f'cohort-{next_seed}'), next_seed, batch)
+                    next_seed += 1
+                    ingest(fhir, files, 4, args.token)
+                loaded = time.perf_counter() - started
+                result['cohort'].append({'patients': count(fhir, 'Patient'), 'load_seconds': round(loaded),
+                                         **cohort_summary(fhir, args.token)})
+        result['resources_stored'] = count(fhir, 'Observation')
+    finally:
+        server.stop()
+        time.sleep(1.5)
+        result['peak_heap_used_mb'] = round(server.peak_heap_mb)
+    return result
+
+
+def heavy_id(args):
+    return f'demo-{args.seed}-heavy'
+
+
+def markdown(report):
+    m = report['machine']
+    lines = [f'# KetaFHIR benchmark, {report["date"]}', '',
+             f'Machine: {m["host"]}, {m["nproc"]} CPU ({m["cpu"]}), {m["ram_gb"]} GB RAM, {m["java"]}, {m["os"]}; '
+             f'load average at start {", ".join(f"{x:.1f}" for x in m["load_average_at_start"])} '
+             '(the machine is shared: figures are rough).', '',
+             f'Command: `{report["command"]}`', '',
+             f'Workload: the demo clinic (`demo --out`), {report["patients_per_run"]} patients per ingest run, one '
+             'transaction Bundle of PUTs per patient (about 135 resources each), a different seed for every client '
+             'count, the same bundles in both configurations, each on a fresh H2 database after a warm-up of '
+             f'{report["warmup_patients"]} patients.', '',
+             '| | checks on | stock (checks off) | ratio on / stock |', '|---|---|---|---|']
+    on, stock = report['checks-on'], report.get('stock')
+    lines.append(f'| start-up to ready | {on["startup_to_ready_s"]} s | '
+                 f'{stock["startup_to_ready_s"] if stock else "n/a"} s | |')
+    for i, run in enumerate(on['ingest']):
+        other = stock['ingest'][i] if stock else None
+        ratio = f'{run["resources_per_second"] / other["resources_per_second"]:.2f}' if other else 'n/a'
+        lines.append(f'| ingest, {run["clients"]} client(s) | {run["resources_per_second"]} resources/s '
+                     f'({run["failures"]} failed) | {other["resources_per_second"] if other else "n/a"} resources/s | '
+                     f'{ratio} |')
+    lines.append(f'| peak heap used | {on["peak_heap_used_mb"]} MB | {stock["peak_heap_used_mb"] if stock else "n/a"} MB | |')
+    ps = on.get('patient_summary', {})
+    lines += ['', '| Summaries (checks on) | |', '|---|---|']
+    if ps.get('available'):
+        lines.append(f'| patient summary, 40 sessions / 200 scored responses, {ps["calls"]} calls | '
+                     f'p50 {ps["p50_ms"]} ms, p95 {ps["p95_ms"]} ms, p99 {ps["p99_ms"]} ms |')
+    else:
+        lines.append(f'| patient summary | n/a (operation answered HTTP {ps.get("status")}) |')
+    for c in on.get('cohort', []):
+        if c.get('available'):
+            lines.append(f'| cohort summary at {c["patients"]} patients | {c["seconds_median_of_3"]} s (median of 3)'
+                         + (f'; loading took {c["load_seconds"]} s' if 'load_seconds' in c else '') + ' |')
+        else:
+            lines.append(f'| cohort summary at {c["patients"]} patients | n/a (HTTP {c.get("status")}) |')
+    return '\n'.join(lines) + '\n'
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--jar', default=JAR)
+    parser.add_argument('--patients', type=int, default=30, help='patients per ingest run (one run per client count)')
+    parser.add_argument('--clients', default='1,2,4')
+    parser.add_argument('--warmup', type=int, default=5, help='patients posted before measuring')
+    parser.add_argument('--seed', type=int, default=999, help='seed of the heavy patient')
+    parser.add_argument('--summary-calls', type=int, default=200)
+    parser.add_argument('--cohort', type=int, action='append', default=[],
+                        help='also time the cohort summary at this many patients (repeatable; loads them first)')
+    parser.add_argument('--port', type=int, default=18180)
+    parser.add_argument('--xmx', default='2g')
+    parser.add_argument('--skip-stock', action='store_true')
+    parser.add_argument('--jfr', action='store_true', help='record a JFR profile of each configuration')
+    parser.add_argument('--token', help='bearer token, when the server requires one')
+    parser.add_argument('--results', default=os.path.join(ROOT, 'benchmark', 'results'))
+    args = parser.parse_args()
+
+    if not os.path.exists(args.jar):
+        log('building the jar (mvn package -DskipTests)')
+        subprocess.run(['mvn', '-B', '-ntp', '-q', 'package', '-DskipTests'], cwd=ROOT, check=True)
+    os.makedirs(args.results, exist_ok=True)
+    report = {'date': datetime.datetime.now().astimezone().isoformat(timespec='seconds'), 'machine': machine(),
+              'command': ' '.join(['python3', 'benchmark/run.py'] + sys.argv[1:]),
+              'patients_per_run': args.patients, 'warmup_patients': args.warmup}
+    workdir = tempfile.mkdtemp(prefix='ketafhir-bench-')
+    try:
+        log(f'generating bundles in {workdir}')
+        clients = [int(c) for c in args.clients.split(',')]
+        sets = [(c, generate(args.jar, os.path.join(workdir, f'set-{c}'), 1000 + c, args.patients)) for c in clients]
+        warmup = generate(args.jar, os.path.join(workdir, 'warmup'), 1000, args.warmup)
+        heavy = generate(args.jar, os.path.join(workdir, 'heavy'), args.seed, 0, heavy=True)
+        report['checks-on'] = run_configuration('checks-on', [], args, workdir, sets, heavy, warmup)
+        if not args.skip_stock:
+            report['stock'] = run_configuration('stock', STOCK, args, workdir, sets, heavy, warmup)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    name = f'{datetime.date.today().isoformat()}-{socket.gethostname()}'
+    with open(os.path.join(args.results, name + '.json'), 'w') as f:
+        json.dump(report, f, indent=2)
+    text = markdown(report)
+    with open(os.path.join(args.results, name + '.md'), 'w') as f:
+        f.write(text)
+    print(text)
+    log(f'wrote {os.path.join(args.results, name)}.md and .json')
+
+
+if __name__ == '__main__':
+    main()
