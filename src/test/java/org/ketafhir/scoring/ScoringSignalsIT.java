@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Flag.FlagStatus;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
@@ -44,6 +45,29 @@ class ScoringSignalsIT extends FhirServerTestBase {
         assertThat(task.getFor().getReference()).isEqualTo(patient);
         assertThat(task.getReasonReference().getReference()).isEqualTo("QuestionnaireResponse/" + response.getIdPart());
         assertThat(task.getFocus().getReference()).isEqualTo("Flag/" + flag.getIdElement().getIdPart());
+    }
+
+    /** The server does not validate its own writes on the way in (see ProfileEnforcingInterceptor): they must be valid. */
+    @Test
+    void theDerivedScoreFlagAndTaskShouldMeetTheProfilesTheyDeclare() {
+        String patient = newPatient();
+        // item 9 = 3: urgent screen; total 3+3+2+2+1+1+1+1+3 = 17
+        IdType response = create(phq9(patient, "2026-03-02T09:30:00Z", 3, 3, 2, 2, 1, 1, 1, 1, 3));
+        List<Resource> derived = new java.util.ArrayList<>();
+        derived.addAll(search("Observation?derived-from=QuestionnaireResponse/" + response.getIdPart(), Observation.class));
+        derived.add(single(flagsOf(patient)));
+        derived.add(single(tasksOf(patient)));
+        assertThat(derived).hasSize(3);
+        for (Resource resource : derived) {
+            org.hl7.fhir.r4.model.OperationOutcome outcome = (org.hl7.fhir.r4.model.OperationOutcome) client()
+                    .operation().onType(resource.getClass()).named("$validate")
+                    .withParameter(org.hl7.fhir.r4.model.Parameters.class, "resource", resource)
+                    .returnResourceType(org.hl7.fhir.r4.model.OperationOutcome.class).execute();
+            assertThat(outcome.getIssue())
+                    .as("%s %s", resource.fhirType(), resource.getMeta().getProfile().stream().map(p -> p.getValue()).toList())
+                    .noneMatch(issue -> issue.getSeverity().ordinal() <= org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.ERROR.ordinal()
+                            && issue.getSeverity() != org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity.NULL);
+        }
     }
 
     @Test
