@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -13,6 +15,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.ketafhir.testing.FhirServerTestBase;
+import org.ketafhir.testing.TestDatabase;
 
 /** The demo clinic loaded through the real server, with profile enforcement, scoring and dosing rules on. */
 class DemoClinicIT extends FhirServerTestBase {
@@ -55,7 +58,10 @@ class DemoClinicIT extends FhirServerTestBase {
     @Test
     void aRefusedBundleShouldStopTheLoadWithTheServersMessage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = DemoCommand.run(new String[] {"--url", baseUrl() + "/NoSuchType", "--patients", "1"},
+        List<String> args = new ArrayList<>(List.of("--url", baseUrl() + "/NoSuchType", "--patients", "1"));
+        TestDatabase.authorizationHeader()
+                .ifPresent(header -> args.addAll(List.of("--token", header.substring("Bearer ".length()))));
+        int status = DemoCommand.run(args.toArray(String[]::new),
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(status).isEqualTo(1);
@@ -63,12 +69,12 @@ class DemoClinicIT extends FhirServerTestBase {
     }
 
     private int demo(String... extra) {
-        String[] args = new String[extra.length + 4];
-        args[0] = "--url";
-        args[1] = baseUrl();
-        args[2] = "--seed";
-        args[3] = String.valueOf(SEED);
-        System.arraycopy(extra, 0, args, 4, extra.length);
+        List<String> list = new ArrayList<>(List.of("--url", baseUrl(), "--seed", String.valueOf(SEED)));
+        // On PostgreSQL the test servers require a token (see TestDatabase): the command sends it as --token.
+        TestDatabase.authorizationHeader()
+                .ifPresent(header -> list.addAll(List.of("--token", header.substring("Bearer ".length()))));
+        list.addAll(List.of(extra));
+        String[] args = list.toArray(String[]::new);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = DemoCommand.run(args, new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ketafhir.testing.FhirServerTestBase;
+import org.ketafhir.testing.TestDatabase;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -248,7 +249,7 @@ class ReportPageIT extends FhirServerTestBase {
     void thePatientPageShouldDrawTheStoredScoresAndSessionsOfAPatient() {
         String patient = storeCourse(unique("report"));
 
-        browser.open(page("/report/patient/" + patient.substring("Patient/".length())));
+        browser.open(withToken(page("/report/patient/" + patient.substring("Patient/".length()))));
 
         assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("ready");
         // four PHQ-9 responses scored into four totals; three IV sessions; one psychotherapy session;
@@ -289,8 +290,8 @@ class ReportPageIT extends FhirServerTestBase {
         String condition = "<b>" + unique("report") + "</b>";
         storeCourse(condition);
 
-        browser.open(page("/report/cohort?instrument=phq-9&route=http://snomed.info/sct%7C47625008&condition="
-                + URLEncoder.encode(CONDITIONS + "|" + condition, StandardCharsets.UTF_8)));
+        browser.open(withToken(page("/report/cohort?instrument=phq-9&route=http://snomed.info/sct%7C47625008&condition="
+                + URLEncoder.encode(CONDITIONS + "|" + condition, StandardCharsets.UTF_8))));
 
         assertThat(browser.script("return document.body.getAttribute('data-state');")).isEqualTo("ready");
         // one patient, evaluable (baseline 17, later scores); latest 3: at or below 8.5 and at or below 4
@@ -441,6 +442,13 @@ class ReportPageIT extends FhirServerTestBase {
 
     private String page(String path) {
         return "http://localhost:" + port + path;
+    }
+
+    /** On PostgreSQL the test servers require tokens (see TestDatabase): the page takes one from the URL fragment. */
+    private static String withToken(String url) {
+        return TestDatabase.authorizationHeader()
+                .map(header -> url + "#access_token=" + header.substring("Bearer ".length()))
+                .orElse(url);
     }
 
     private HttpResponse<String> get(String path) {
