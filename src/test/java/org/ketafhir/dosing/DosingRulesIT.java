@@ -25,6 +25,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
 import org.ketafhir.testing.FhirServerTestBase;
+import org.ketafhir.testing.VitalSigns;
 
 /** Dosing rules on write, through the REST API: stored with mg/kg, refused with 422, warned with a DetectedIssue. */
 class DosingRulesIT extends FhirServerTestBase {
@@ -332,19 +333,19 @@ class DosingRulesIT extends FhirServerTestBase {
     private void esketamineReadings(String patient) {
         bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
         bloodPressure(patient, 130, 85, START.plus(Duration.ofMinutes(40)));
-        Observation spo2 = vital(patient, "59408-5", START.plus(Duration.ofMinutes(40)));
+        Observation spo2 = VitalSigns.vital(patient, "59408-5", START.plus(Duration.ofMinutes(40)));
         spo2.setValue(new Quantity().setValue(97).setUnit("%").setSystem(DosingSessions.UCUM).setCode("%"));
         create(spo2);
     }
 
     private static Observation weightObservation(String patient, int kg, Instant at) {
-        Observation weight = vital(patient, "29463-7", at);
+        Observation weight = VitalSigns.vital(patient, "29463-7", at);
         weight.setValue(new Quantity().setValue(kg).setUnit("kg").setSystem(DosingSessions.UCUM).setCode("kg"));
         return weight;
     }
 
     private static Observation bloodPressureObservation(String patient, int systolic, int diastolic, Instant at) {
-        Observation bp = vital(patient, "85354-9", at);
+        Observation bp = VitalSigns.vital(patient, "85354-9", at);
         bp.addComponent().setValue(mmHg(systolic)).getCode().addCoding().setSystem("http://loinc.org").setCode("8480-6");
         bp.addComponent().setValue(mmHg(diastolic)).getCode().addCoding().setSystem("http://loinc.org").setCode("8462-4");
         return bp;
@@ -352,17 +353,6 @@ class DosingRulesIT extends FhirServerTestBase {
 
     private static Quantity mmHg(int value) {
         return new Quantity().setValue(value).setUnit("mmHg").setSystem(DosingSessions.UCUM).setCode("mm[Hg]");
-    }
-
-    private static Observation vital(String patient, String loinc, Instant at) {
-        Observation observation = new Observation();
-        observation.setStatus(Observation.ObservationStatus.FINAL);
-        observation.addCategory().addCoding()
-                .setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("vital-signs");
-        observation.getCode().addCoding().setSystem("http://loinc.org").setCode(loinc);
-        observation.setSubject(new Reference(patient));
-        observation.setEffective(new DateTimeType(Date.from(at)));
-        return observation;
     }
 
     /** IV ketamine at START over 40 min, discharged 60 min after the infusion. */

@@ -378,11 +378,11 @@ class SecurityIT {
     }
 
     /**
-     * AuditEvents are stored off the request thread: poll for up to 30 s. Each poll is itself audited (one event per
+     * AuditEvents are stored off the request thread, behind any backlog: poll for up to 90 s. Each poll is itself audited (one event per
      * patient among the results), so the query narrows to the kind of event looked for.
      */
     private static List<AuditEvent> awaitAuditEventsBy(String user, String narrowing) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
         // Only events of the last minute: the whole class leaves hundreds of older ones.
         String recent = "date=ge" + java.time.format.DateTimeFormatter.ISO_INSTANT.format(Instant.now().minusSeconds(60)) + "&";
         while (true) {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.ketafhir.testing.FhirServerTestBase;
+import org.ketafhir.testing.VitalSigns;
 import org.ketafhir.testing.TestDatabase;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -230,16 +231,18 @@ class ReportPageIT extends FhirServerTestBase {
     void aTokenInTheAddressShouldMoveToSessionStorageAndGoOutAsABearerToken() {
         // a fresh load (from the same page, a new fragment alone would not reload it)
         browser.driver().get("about:blank");
-        browser.open(page("/report/patient.html#access_token=token-123&token_type=Bearer"));
+        // a token the test server accepts when it requires one (PostgreSQL suite), else any value
+        String token = TestDatabase.authorizationHeader().map(h -> h.substring("Bearer ".length())).orElse("token-123");
+        browser.open(page("/report/patient.html#access_token=" + token + "&token_type=Bearer"));
 
-        assertThat(browser.driver().getCurrentUrl()).doesNotContain("token-123").doesNotContain("#");
-        assertThat(browser.script("return sessionStorage.getItem('ketafhir.token');")).isEqualTo("token-123");
+        assertThat(browser.driver().getCurrentUrl()).doesNotContain(token).doesNotContain("#");
+        assertThat(browser.script("return sessionStorage.getItem('ketafhir.token');")).isEqualTo(token);
         Object sent = browser.driver().executeAsyncScript(
                 "var done = arguments[arguments.length - 1]; var real = window.fetch; var seen = null;"
                         + "window.fetch = function (url, init) { seen = init.headers['Authorization']; return real(url, init); };"
                         + "KetaReport.fhirGet('/metadata').then(function () { done(seen); }, function () { done(seen); });");
         browser.script("sessionStorage.clear();");
-        assertThat(sent).isEqualTo("Bearer token-123");
+        assertThat(sent).isEqualTo("Bearer " + token);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
@@ -338,7 +341,7 @@ class ReportPageIT extends FhirServerTestBase {
         create(phq9(patient, "2026-09-24T08:00:00Z", 1, 1, 1, 0, 0, 0, 0, 0, 0));
 
         Instant first = Instant.parse("2026-09-07T10:00:00Z");
-        create(vital(patient, "29463-7", first.minus(Duration.ofMinutes(20)))
+        create(VitalSigns.vital(patient, "29463-7", first.minus(Duration.ofMinutes(20)))
                 .setValue(new Quantity().setValue(80).setUnit("kg").setSystem(UCUM).setCode("kg")));
         String firstSession = null;
         for (String day : List.of("2026-09-07", "2026-09-10", "2026-09-14")) {
@@ -371,23 +374,12 @@ class ReportPageIT extends FhirServerTestBase {
     private static final String CONDITIONS = "urn:ketafhir:test:conditions";
 
     private void bloodPressure(String patient, Instant at) {
-        Observation bp = vital(patient, "85354-9", at);
+        Observation bp = VitalSigns.vital(patient, "85354-9", at);
         bp.addComponent().setValue(new Quantity().setValue(120).setUnit("mmHg").setSystem(UCUM).setCode("mm[Hg]"))
                 .getCode().addCoding().setSystem("http://loinc.org").setCode("8480-6");
         bp.addComponent().setValue(new Quantity().setValue(80).setUnit("mmHg").setSystem(UCUM).setCode("mm[Hg]"))
                 .getCode().addCoding().setSystem("http://loinc.org").setCode("8462-4");
         create(bp);
-    }
-
-    private static Observation vital(String patient, String loinc, Instant at) {
-        Observation observation = new Observation();
-        observation.setStatus(Observation.ObservationStatus.FINAL);
-        observation.addCategory().addCoding()
-                .setSystem("http://terminology.hl7.org/CodeSystem/observation-category").setCode("vital-signs");
-        observation.getCode().addCoding().setSystem("http://loinc.org").setCode(loinc);
-        observation.setSubject(new Reference(patient));
-        observation.setEffective(new DateTimeType(Date.from(at)));
-        return observation;
     }
 
     /** IV ketamine 40 mg (0.5 mg/kg at 80 kg) over 40 minutes, discharged 60 minutes after the infusion. */
