@@ -19,10 +19,12 @@ import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -187,6 +189,30 @@ class SecurityIT {
         assertThat(send("GET", "/Observation/" + ownObservation, null, searchOnly).statusCode()).isEqualTo(403);
         assertThat(send("GET", "/Observation?subject=Patient/" + own, null, searchOnly).statusCode()).isEqualTo(200);
         assertThat(send("POST", "/Observation", json(observation(own)), updateOnly).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void shouldLetAPatientTokenSummariseOnlyItsOwnPatientAndCourseAndNoCohort() throws Exception {
+        String ownPlan = create("/CarePlan", carePlan(own));
+        String otherPlan = create("/CarePlan", carePlan(other));
+        String patientToken = TestTokens.builder().scope("patient/*.rs").patient(own).sign();
+
+        assertThat(send("GET", "/Patient/" + own + "/$outcome-summary", null, patientToken).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/CarePlan/" + ownPlan + "/$outcome-summary", null, patientToken).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/Patient/" + other + "/$outcome-summary", null, patientToken).statusCode()).isEqualTo(403);
+        assertThat(send("GET", "/CarePlan/" + otherPlan + "/$outcome-summary", null, patientToken).statusCode()).isEqualTo(403);
+        // The cohort summary covers every patient: a patient's token may not run it; a user or system token may.
+        assertThat(send("GET", "/$outcome-summary", null, patientToken).statusCode()).isEqualTo(403);
+        String userToken = TestTokens.builder().scope("user/*.rs").sign();
+        assertThat(send("GET", "/$outcome-summary", null, userToken).statusCode()).isEqualTo(200);
+    }
+
+    private static CarePlan carePlan(String patient) {
+        CarePlan plan = new CarePlan();
+        plan.setStatus(CarePlan.CarePlanStatus.ACTIVE);
+        plan.setIntent(CarePlan.CarePlanIntent.PLAN);
+        plan.setSubject(new Reference("Patient/" + patient));
+        return plan;
     }
 
     @Test
@@ -440,7 +466,7 @@ class SecurityIT {
         Observation observation = new Observation();
         observation.setStatus(Observation.ObservationStatus.FINAL);
         observation.getCode().addCoding().setSystem("http://loinc.org").setCode("29463-7").setDisplay("Body weight");
-        observation.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/" + patientId));
+        observation.setSubject(new Reference("Patient/" + patientId));
         observation.setValue(new org.hl7.fhir.r4.model.Quantity().setValue(70).setUnit("kg")
                 .setSystem("http://unitsofmeasure.org").setCode("kg"));
         return observation;
