@@ -72,7 +72,7 @@ final class OutcomeDocument {
             cited.add("MedicationAdministration/" + session.id());
         }
         SectionComponent outcomes = section(composition, "outcomes", "Outcomes");
-        outcomes.setText(narrative(outcomes.getSection().isEmpty() && outcome.instruments().isEmpty()
+        outcomes.setText(narrative(outcome.instruments().isEmpty()
                 ? "<p>No outcome scores in the period.</p>" : "<p>One section per instrument.</p>"));
         for (InstrumentOutcome instrument : outcome.instruments()) {
             SectionComponent sub = outcomes.addSection();

@@ -61,6 +61,11 @@ final class OutcomeIndex {
     /** Replaces the rows of one resource (none when it no longer carries any fact). */
     void replace(String type, String id, List<OutcomeFact> facts) {
         jdbc.update("DELETE FROM KF_OUTCOME_FACT WHERE RES_TYPE = ? AND RES_ID = ?", type, id);
+        insert(type, id, facts);
+    }
+
+    /** Adds the rows of a resource that has none yet (just created: a deleted one's rows went with it). */
+    void insert(String type, String id, List<OutcomeFact> facts) {
         if (facts.isEmpty()) {
             return;
         }

@@ -22,7 +22,10 @@ public final class OutcomeIndexInterceptor {
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
     public void created(IBaseResource resource) {
-        store(resource);
+        String type = resource.fhirType();
+        if (OutcomeFactExtractor.TYPES.contains(type)) {
+            index.insert(type, resource.getIdElement().getIdPart(), extractor.extract(resource));
+        }
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_UPDATED)
