@@ -1,16 +1,12 @@
 package org.ketafhir.dosing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.ValueSet;
 import org.ketafhir.dosing.DosingFacts.Medication;
+import org.ketafhir.ig.GuideValueSets;
 
 import ca.uhn.fhir.context.FhirContext;
 
@@ -31,8 +27,8 @@ public final class MedicationCodes {
 
     public static MedicationCodes fromGuide(FhirContext fhirContext) {
         return new MedicationCodes(
-                codes(fhirContext, "fhir-profiles/ValueSet-ketafhir-medications.json"),
-                codes(fhirContext, "fhir-profiles/ValueSet-ketafhir-esketamine.json"));
+                GuideValueSets.enumerated(fhirContext, "ketafhir-medications").keySet(),
+                GuideValueSets.enumerated(fhirContext, "ketafhir-esketamine").keySet());
     }
 
     Optional<Medication> classify(CodeableConcept medication) {
@@ -58,23 +54,5 @@ public final class MedicationCodes {
     /** The codes of a session that name esketamine, for searches. */
     Set<String> esketamineCodes() {
         return esketamine;
-    }
-
-    private static Set<String> codes(FhirContext fhirContext, String resource) {
-        try (InputStream in = MedicationCodes.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("The guide's " + resource + " is not on the classpath");
-            }
-            ValueSet valueSet = fhirContext.newJsonParser().parseResource(ValueSet.class, in);
-            Set<String> codes = new HashSet<>();
-            valueSet.getCompose().getInclude().forEach(include -> include.getConcept()
-                    .forEach(concept -> codes.add(include.getSystem() + "|" + concept.getCode())));
-            if (codes.isEmpty()) {
-                throw new IllegalStateException("The guide's " + resource + " enumerates no codes");
-            }
-            return codes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

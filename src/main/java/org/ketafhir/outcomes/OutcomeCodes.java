@@ -1,16 +1,13 @@
 package org.ketafhir.outcomes;
 
 import ca.uhn.fhir.context.FhirContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.ValueSet;
+import org.ketafhir.ig.GuideValueSets;
 
 /**
  * The codes that make a resource count for an outcome summary, read from the guide's value sets so that a code
@@ -38,13 +35,13 @@ record OutcomeCodes(
 
     static OutcomeCodes fromGuide(FhirContext fhirContext, String suicidalIdeationItem) {
         Map<String, String> displays = new HashMap<>();
-        Map<String, String> psychotherapy = codes(fhirContext, "ValueSet-ketafhir-psychotherapy.json", displays);
-        Map<String, String> signals = codes(fhirContext, "ValueSet-ketafhir-safety-signals.json", displays);
-        Map<String, String> sedation = codes(fhirContext, "ValueSet-ketafhir-sedation-dissociation.json", displays);
-        Map<String, String> conditions = codes(fhirContext, "ValueSet-ketafhir-conditions.json", displays);
-        codes(fhirContext, "ValueSet-ketafhir-adverse-events.json", displays);
-        codes(fhirContext, "ValueSet-ketafhir-routes.json", displays);
-        codes(fhirContext, "ValueSet-ketafhir-severity-bands.json", displays);
+        Map<String, String> psychotherapy = read(fhirContext, "ketafhir-psychotherapy", displays);
+        Map<String, String> signals = read(fhirContext, "ketafhir-safety-signals", displays);
+        Map<String, String> sedation = read(fhirContext, "ketafhir-sedation-dissociation", displays);
+        Map<String, String> conditions = read(fhirContext, "ketafhir-conditions", displays);
+        read(fhirContext, "ketafhir-adverse-events", displays);
+        read(fhirContext, "ketafhir-routes", displays);
+        read(fhirContext, "ketafhir-severity-bands", displays);
         return new OutcomeCodes(
                 psychotherapy.keySet(),
                 signals.keySet(),
@@ -79,24 +76,14 @@ record OutcomeCodes(
         return concept != null && concept.getCoding().stream().anyMatch(c -> tokens.contains(token(c)));
     }
 
-    private static Map<String, String> codes(FhirContext fhirContext, String file, Map<String, String> displays) {
-        String resource = "fhir-profiles/" + file;
-        try (InputStream in = OutcomeCodes.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("The guide's " + resource + " is not on the classpath");
+    /** A guide ValueSet's concepts; those the guide gives a display are added to {@code displays}. */
+    private static Map<String, String> read(FhirContext fhirContext, String id, Map<String, String> displays) {
+        Map<String, String> concepts = GuideValueSets.enumerated(fhirContext, id);
+        concepts.forEach((token, display) -> {
+            if (!token.endsWith("|" + display)) {
+                displays.putIfAbsent(token, display);
             }
-            ValueSet valueSet = fhirContext.newJsonParser().parseResource(ValueSet.class, in);
-            Map<String, String> codes = new HashMap<>();
-            valueSet.getCompose().getInclude().forEach(include -> include.getConcept().forEach(concept -> {
-                String token = include.getSystem() + "|" + concept.getCode();
-                codes.put(token, concept.hasDisplay() ? concept.getDisplay() : concept.getCode());
-                if (concept.hasDisplay()) {
-                    displays.putIfAbsent(token, concept.getDisplay());
-                }
-            }));
-            return codes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
+        return concepts;
     }
 }
