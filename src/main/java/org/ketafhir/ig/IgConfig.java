@@ -5,10 +5,12 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
+import ca.uhn.fhir.jpa.validation.ValidatorPolicyAdvisor;
+import ca.uhn.fhir.jpa.validation.ValidatorResourceFetcher;
 import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.IInstanceValidatorModule;
+import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.r4.model.ImplementationGuide;
-import org.springframework.beans.factory.annotation.Qualifier;
+import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -35,14 +37,27 @@ public class IgConfig {
         return new GuideProfiles(validationSupport);
     }
 
-    /** HAPI's instance validator over the JPA validation support chain (stored profiles, cached snapshots). */
+    /**
+     * HAPI's instance validator, set up as HAPI's JPA server sets up its own (the JPA validation support chain with
+     * stored profiles and cached snapshots, the JPA resource fetcher and policy advisor, best-practice warnings), but
+     * keeping its core validators between validations: see {@link PooledInstanceValidator}. Not a bean of its own:
+     * HAPI looks its instance validator module up by type, and its own module still serves {@code $validate}.
+     */
     @Bean
-    FhirValidator guideValidator(FhirContext fhirContext,
-            @Qualifier("myInstanceValidator") IInstanceValidatorModule instanceValidator) {
+    FhirValidator guideValidator(FhirContext fhirContext, IValidationSupport validationSupport,
+            WorkerContextValidationSupportAdapter workerContext, ValidatorResourceFetcher resourceFetcher,
+            ValidatorPolicyAdvisor policyAdvisor, IInterceptorService interceptors) {
+        PooledInstanceValidator module = new PooledInstanceValidator(fhirContext);
+        module.setWrappedWorkerContext(validationSupport, workerContext);
+        module.setValidatorResourceFetcher(resourceFetcher);
+        module.setValidatorPolicyAdvisor(policyAdvisor);
+        module.setBestPracticeWarningLevel(BestPracticeWarningLevel.Warning);
+        // Its kept validators are forgotten when a StructureDefinition is written.
+        interceptors.registerInterceptor(module);
         FhirValidator validator = fhirContext.newValidator();
         validator.setValidateAgainstStandardSchema(false);
         validator.setValidateAgainstStandardSchematron(false);
-        validator.registerValidatorModule(instanceValidator);
+        validator.registerValidatorModule(module);
         return validator;
     }
 
