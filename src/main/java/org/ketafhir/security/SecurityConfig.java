@@ -3,11 +3,15 @@ package org.ketafhir.security;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.ketafhir.server.FhirServerCustomizer;
 import org.slf4j.Logger;
@@ -114,8 +118,13 @@ public class SecurityConfig {
     }
 
     @Bean(destroyMethod = "close")
-    AuditEventStore auditEventStore(DaoRegistry daos, SecurityProperties properties) {
-        return new AuditEventStore(daos, properties.auditQueue());
+    AuditEventStore auditEventStore(DaoRegistry daos, IHapiTransactionService transactions,
+            SecurityProperties properties) {
+        IFhirResourceDao<AuditEvent> dao = daos.getResourceDao(AuditEvent.class);
+        return new AuditEventStore(events -> transactions.withSystemRequest().execute(() -> {
+            SystemRequestDetails server = new SystemRequestDetails();
+            events.forEach(event -> dao.create(event, server));
+        }), properties.auditQueue());
     }
 
     /** Clients cannot change the audit trail, directly or inside a transaction. */
