@@ -8,8 +8,11 @@ import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AdverseEvent;
@@ -58,6 +61,9 @@ final class DosingRecords {
     static final String DIASTOLIC = "8462-4";
     static final String SPO2 = "59408-5";
 
+    /** TransactionDetails user data: what {@link #facts} read once per patient in one transaction. */
+    private static final String READ_ONCE = DosingRecords.class.getName() + ".readOnce";
+
     private final DaoRegistry daos;
     private final DosingProperties properties;
     private final DosingSessions sessions;
@@ -89,7 +95,14 @@ final class DosingRecords {
                 .max(java.util.Comparator.comparing(Weight::at));
     }
 
-    DosingFacts facts(MedicationAdministration administration, Session session, String patient) {
+    /**
+     * The facts the rules weigh for one session. Within one database transaction (a transaction Bundle's checks run
+     * together, after all its entries are stored) the patient's age, sessions and contraindications are read once
+     * and kept for the other sessions of the same patient: they cannot change between those checks. A null
+     * transaction reads everything.
+     */
+    DosingFacts facts(MedicationAdministration administration, Session session, String patient,
+            TransactionDetails transaction) {
         Instant from = session.start().minus(Duration.ofMinutes(properties.bloodPressure().preDoseWindowMinutes()));
         Instant to = latest(session.start().plus(Duration.ofMinutes(properties.bloodPressure().postDoseToMinutes())),
                 session.observationEnd().orElse(session.doseEnd())
@@ -105,35 +118,55 @@ final class DosingRecords {
         }
         List<Instant> spo2 = this.<Observation>search("Observation", observations(patient, SPO2, session.start(), to))
                 .stream().filter(DosingRecords::counts).map(DosingRecords::effective).flatMap(Optional::stream).toList();
-        return new DosingFacts(session, age(patient, session.start()), latestWeight(patient, session.start()),
-                pressures, spo2, otherEsketamineStarts(administration, patient), contraindications(patient));
+        Optional<LocalDate> born = once(transaction, "born " + patient, () -> birthDate(patient));
+        String self = administration.getIdElement().getIdPart();
+        List<Instant> otherEsketamineStarts = once(transaction, "esketamine " + patient, () -> esketamineStarts(patient))
+                .stream()
+                .filter(start -> self == null || !self.equals(start.sessionId()))
+                .map(SessionStart::start)
+                .toList();
+        return new DosingFacts(session,
+                born.map(b -> Period.between(b, session.start().atZone(ZoneOffset.UTC).toLocalDate()).getYears()),
+                latestWeight(patient, session.start()), pressures, spo2, otherEsketamineStarts,
+                once(transaction, "contraindications " + patient, () -> contraindications(patient)));
     }
 
-    private Optional<Integer> age(String patient, Instant at) {
+    private record SessionStart(String sessionId, Instant start) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T once(TransactionDetails transaction, String key, Supplier<T> read) {
+        if (transaction == null) {
+            return read.get();
+        }
+        Map<String, Object> kept = transaction.getOrCreateUserData(READ_ONCE, HashMap::new);
+        return (T) kept.computeIfAbsent(key, k -> read.get());
+    }
+
+    private Optional<LocalDate> birthDate(String patient) {
         try {
             Patient p = daos.getResourceDao(Patient.class).read(new IdType(patient), system());
             if (!p.hasBirthDate()) {
                 return Optional.empty();
             }
-            LocalDate born = LocalDate.parse(p.getBirthDateElement().getValueAsString().length() == 10
+            return Optional.of(LocalDate.parse(p.getBirthDateElement().getValueAsString().length() == 10
                     ? p.getBirthDateElement().getValueAsString()
-                    : p.getBirthDateElement().getValueAsString().substring(0, 4) + "-01-01");
-            return Optional.of(Period.between(born, at.atZone(ZoneOffset.UTC).toLocalDate()).getYears());
+                    : p.getBirthDateElement().getValueAsString().substring(0, 4) + "-01-01"));
         } catch (ResourceNotFoundException | ResourceGoneException e) {
             return Optional.empty();
         }
     }
 
-    private List<Instant> otherEsketamineStarts(MedicationAdministration administration, String patient) {
+    /** The starts of the patient's stored esketamine sessions, with their ids. */
+    private List<SessionStart> esketamineStarts(String patient) {
         SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient));
-        String self = administration.getIdElement().getIdPart();
-        return this.<MedicationAdministration>search("MedicationAdministration", search).stream()
-                .filter(other -> self == null || !self.equals(other.getIdElement().getIdPart()))
-                .map(sessions::read)
-                .flatMap(Optional::stream)
-                .filter(Session::esketamine)
-                .map(Session::start)
-                .toList();
+        List<SessionStart> starts = new ArrayList<>();
+        for (MedicationAdministration stored : this.<MedicationAdministration>search("MedicationAdministration", search)) {
+            sessions.read(stored)
+                    .filter(Session::esketamine)
+                    .ifPresent(s -> starts.add(new SessionStart(stored.getIdElement().getIdPart(), s.start())));
+        }
+        return starts;
     }
 
     private List<DosingFacts.Contraindicated> contraindications(String patient) {

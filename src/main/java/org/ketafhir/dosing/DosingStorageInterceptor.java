@@ -108,7 +108,8 @@ final class DosingStorageInterceptor {
             throw DosingOutcomes.refusal("Dosing session refused: the dosing rules need the session's patient;"
                     + " subject '" + administration.getSubject().getReference() + "' is not a Patient reference");
         }
-        DosingRules.Evaluation evaluation = rules.evaluate(records.facts(administration, session.get(), patient.get()));
+        DosingRules.Evaluation evaluation = rules.evaluate(records.facts(administration, session.get(), patient.get(),
+                transaction));
         if (!evaluation.errors().isEmpty()) {
             throw DosingOutcomes.refusal(evaluation.errors());
         }

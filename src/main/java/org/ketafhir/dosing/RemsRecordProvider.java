@@ -48,7 +48,7 @@ final class RemsRecordProvider {
                     + " is not an esketamine dosing session (ValueSet ketafhir-esketamine) with a start, a dose in mg"
                     + " and a patient: there is no REMS record for it");
         }
-        DosingFacts facts = records.facts(administration, session.get(), patient.get());
+        DosingFacts facts = records.facts(administration, session.get(), patient.get(), null);
         List<AdverseEvent> events = records.adverseEventsOf(patient.get(), id.getIdPart());
         Set<String> codes = new LinkedHashSet<>();
         events.forEach(e -> e.getEvent().getCoding().forEach(c -> codes.add(c.getSystem() + "|" + c.getCode())));

@@ -261,6 +261,30 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void aContraindicationSentInTheSameTransactionShouldRefuseEachSessionOfThePatient() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        // two sessions the rules would let through (40 mg / 80 kg = 0.5 mg/kg), then the haemorrhage: the rules read
+        // the patient's records once for both sessions, after every entry is stored, so both see it
+        for (MedicationAdministration session : List.of(iv(patient, 40), iv(patient, 40))) {
+            transaction.addEntry().setResource(session).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+        }
+        Condition haemorrhage = new Condition();
+        haemorrhage.setSubject(new Reference(patient));
+        haemorrhage.getCode().addCoding().setSystem("http://hl7.org/fhir/sid/icd-10-cm").setCode("I61.9");
+        transaction.addEntry().setResource(haemorrhage).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Condition");
+
+        HttpResponse<String> refused = postJson("", json(transaction));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("contraindication-intracerebral-haemorrhage");
+        assertThat(sessionsOf(patient)).isEmpty();
+    }
+
+    @Test
     void theRemsRecordShouldBeFilledFromTheStoredSessionReadingsAndAdverseEvents() {
         String patient = patient("1980-01-01");
         esketamineReadings(patient);
