@@ -42,21 +42,42 @@ import org.hl7.fhir.validation.ValidatorSettings;
  * state (fetched references, the resource tracker, tracked messages).
  *
  * <p>What a reused validator remembers between validations: resolved {@code meta.profile} canonicals (forgotten
- * here, with the validators, whenever a StructureDefinition is written) and which draft/deprecated-status warnings it
- * already gave (warnings only; enforcement reads errors). JSON only; anything else goes to HAPI's own path.
- * Configured like HAPI's (same options, same post-filtering of messages).
+ * here, with the validators, whenever a StructureDefinition is written), which draft/deprecated-status warnings it
+ * already gave (warnings only; enforcement reads errors), and every coding it has seen: its {@code CodingsObserver}
+ * keeps them, with the element trees they sit in, and is never cleared (org.hl7.fhir.core 6.7.9). So a validator is
+ * retired after {@link #DEFAULT_USES} validations: memory stays bounded, and the construction cost is spread over
+ * that many resources. JSON only; anything else goes to HAPI's own path. Configured like HAPI's (same options, same
+ * post-filtering of messages).
  */
 @Interceptor
 public class PooledInstanceValidator extends FhirInstanceValidator {
 
+    /** Validations per kept validator before it is retired. */
+    static final int DEFAULT_USES = 100;
+
     private final Deque<Pooled> idle = new ConcurrentLinkedDeque<>();
     private final AtomicLong generation = new AtomicLong();
+    private final AtomicLong built = new AtomicLong();
+    private final int uses;
 
-    private record Pooled(InstanceValidator validator, long generation) {
+    private static final class Pooled {
+        final InstanceValidator validator;
+        final long generation;
+        int uses;
+
+        Pooled(InstanceValidator validator, long generation) {
+            this.validator = validator;
+            this.generation = generation;
+        }
     }
 
     public PooledInstanceValidator(FhirContext fhirContext) {
+        this(fhirContext, DEFAULT_USES);
+    }
+
+    PooledInstanceValidator(FhirContext fhirContext, int uses) {
         super(fhirContext);
+        this.uses = uses;
     }
 
     @Override
@@ -70,7 +91,8 @@ public class PooledInstanceValidator extends FhirInstanceValidator {
         Pooled pooled = borrow(worker);
         List<ValidationMessage> results = new ArrayList<>();
         // A validator that throws half way is not given back: it is not trusted again.
-        pooled.validator().validate(context.getOptions().getAppContext(), results,
+        pooled.uses++;
+        pooled.validator.validate(context.getOptions().getAppContext(), results,
                 new ByteArrayInputStream(context.getResourceAsString().getBytes(StandardCharsets.UTF_8)),
                 FhirFormat.JSON, profiles);
         giveBack(pooled);
@@ -124,15 +146,16 @@ public class PooledInstanceValidator extends FhirInstanceValidator {
     private Pooled borrow(IWorkerContext worker) {
         long current = generation.get();
         for (Pooled pooled = idle.pollFirst(); pooled != null; pooled = idle.pollFirst()) {
-            if (pooled.generation() == current) {
+            if (pooled.generation == current) {
                 return pooled;
             }
         }
+        built.incrementAndGet();
         return new Pooled(newValidator(worker), current);
     }
 
     private void giveBack(Pooled pooled) {
-        if (pooled.generation() == generation.get()) {
+        if (pooled.generation == generation.get() && pooled.uses < uses) {
             idle.offerFirst(pooled);
         }
     }
@@ -185,6 +208,10 @@ public class PooledInstanceValidator extends FhirInstanceValidator {
 
     int keptValidators() {
         return idle.size();
+    }
+
+    long builtValidators() {
+        return built.get();
     }
 
     /** Forgets every kept validator (and the profiles they resolved); the next validations build new ones. */

@@ -33,7 +33,8 @@ class PooledInstanceValidatorTest {
     @BeforeEach
     void setUp() {
         GuideConformanceTest.Guide guide = GuideConformanceTest.Guide.get();
-        pooled = new PooledInstanceValidator(FHIR);
+        // never retired here, so one kept validator sees every file in turn
+        pooled = new PooledInstanceValidator(FHIR, Integer.MAX_VALUE);
         FhirInstanceValidator hapi = new FhirInstanceValidator(guide.support);
         for (FhirInstanceValidator module : List.of(pooled, hapi)) {
             module.setValidationSupport(guide.support);
@@ -59,6 +60,7 @@ class PooledInstanceValidatorTest {
             }
         }
         // One thread validated every file: one core validator was built and kept.
+        assertThat(pooled.builtValidators()).isEqualTo(1);
         assertThat(pooled.keptValidators()).isEqualTo(1);
     }
 
@@ -101,6 +103,23 @@ class PooledInstanceValidatorTest {
                 new ValidationOptions().addProfile("http://ketafhir.org/fhir/StructureDefinition/no-such-profile"));
 
         assertThat(errors).singleElement().asString().contains("no-such-profile");
+    }
+
+    @Test
+    void shouldRetireAValidatorAfterItsNumberOfUses() {
+        PooledInstanceValidator threeUses = new PooledInstanceValidator(FHIR, 3);
+        threeUses.setValidationSupport(GuideConformanceTest.Guide.get().support);
+        FhirValidator validator = FHIR.newValidator().registerValidatorModule(threeUses);
+        Resource example = GuideConformanceTest.Guide.get().parse(
+                GuideConformanceTest.exampleFiles().findFirst().orElseThrow());
+
+        for (int i = 0; i < 7; i++) {
+            errors(validator, example, new ValidationOptions());
+        }
+
+        // uses 1-3 on the first, 4-6 on the second, 7 on a third, which is kept
+        assertThat(threeUses.builtValidators()).isEqualTo(3);
+        assertThat(threeUses.keptValidators()).isEqualTo(1);
     }
 
     @Test
