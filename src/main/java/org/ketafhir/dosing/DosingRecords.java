@@ -120,8 +120,8 @@ final class DosingRecords {
                 .stream().filter(DosingRecords::counts).map(DosingRecords::effective).flatMap(Optional::stream).toList();
         Optional<LocalDate> born = once(transaction, "born " + patient, () -> birthDate(patient));
         String self = administration.getIdElement().getIdPart();
-        List<Instant> otherEsketamineStarts = once(transaction, "esketamine " + patient, () -> esketamineStarts(patient))
-                .stream()
+        List<Instant> otherEsketamineStarts = once(transaction, "esketamine " + patient,
+                () -> esketamineStarts(patient)).stream()
                 .filter(start -> self == null || !self.equals(start.sessionId()))
                 .map(SessionStart::start)
                 .toList();

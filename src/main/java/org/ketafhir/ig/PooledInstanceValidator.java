@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
+import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IPrimitiveType;
 import org.hl7.fhir.r5.context.IWorkerContext;
@@ -112,7 +113,13 @@ public class PooledInstanceValidator extends FhirInstanceValidator {
         declaredProfiles(context).forEach(urls::add);
         List<StructureDefinition> profiles = new ArrayList<>();
         for (String url : urls) {
-            StructureDefinition profile = worker.fetchResource(StructureDefinition.class, url);
+            StructureDefinition profile;
+            try {
+                profile = worker.fetchResource(StructureDefinition.class, url);
+            } catch (FHIRException unusable) {
+                // As HAPI's wrapper: a profile that cannot be loaded is left to the validator's own meta.profile check.
+                continue;
+            }
             if (profile != null) {
                 profiles.add(profile);
             } else {
