@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.r4.model.CarePlan;
 import org.hl7.fhir.r4.model.Group;
 import org.hl7.fhir.r4.model.IdType;
@@ -37,7 +38,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
  *       context) and grant nothing without it; {@code user/} and {@code system/} scopes apply server-wide.</li>
  *   <li>HAPI's rule builder knows "read" (read and search) and "write" (create and update); the finer SMART v2
  *       letters are checked first by {@link #requireScopeForInteraction}: a read needs r, a search s, a create c,
- *       an update or patch u, a delete d, on the resource type.</li>
+ *       an update or patch u, a delete d, on the resource type; in a transaction or batch Bundle, for each entry.</li>
  *   <li>Operations: {@code Patient/[id]/$everything} and {@code $outcome-summary} on a Patient or CarePlan are
  *       reads of that patient's compartment; the cohort {@code $outcome-summary} ([base], Group) needs user or
  *       system read on all types; Bulk Data {@code $export} needs {@code system/} read on all types.</li>
@@ -82,23 +83,37 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
         return rules.denyAll("no SMART scope of the token permits this request").build();
     }
 
-    /** The SMART v2 permission letters that HAPI's coarser rules cannot tell apart. */
+    /**
+     * The SMART v2 permission letters that HAPI's coarser rules cannot tell apart, for a request and for each entry
+     * of a transaction or batch Bundle ({@link BundleEntryPermissions}).
+     */
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
     public void requireScopeForInteraction(RequestDetails request) {
-        Permission needed = needed(request.getRestOperationType());
-        String type = request.getResourceName();
-        if (needed == null || type == null || type.isBlank()) {
-            return;
-        }
         Optional<Jwt> token = Caller.token();
         if (token.isEmpty()) {
             return; // the rules refuse it
         }
+        SmartScopes scopes = Caller.scopes(token.get());
         Set<Context> contexts = usableContexts(Caller.patient(token.get()).map(id -> new IdType("Patient", id)));
-        if (!Caller.scopes(token.get()).permits(type, needed, contexts)) {
-            throw new ForbiddenOperationException("Access denied: no SMART scope of the token grants "
-                    + needed.name().toLowerCase(java.util.Locale.ROOT) + " on " + type);
+        if (request.getRestOperationType() == RestOperationTypeEnum.TRANSACTION
+                && request.getResource() instanceof IBaseBundle bundle) {
+            for (BundleEntryPermissions.Needed entry : BundleEntryPermissions.of(request.getFhirContext(), bundle)) {
+                if (!scopes.permits(entry.resourceType(), entry.permission(), contexts)) {
+                    throw denied(entry.permission(), entry.resourceType(), " (" + entry.location() + ")");
+                }
+            }
+            return;
         }
+        Permission needed = needed(request.getRestOperationType());
+        String type = request.getResourceName();
+        if (needed != null && type != null && !type.isBlank() && !scopes.permits(type, needed, contexts)) {
+            throw denied(needed, type, "");
+        }
+    }
+
+    private static ForbiddenOperationException denied(Permission needed, String type, String where) {
+        return new ForbiddenOperationException("Access denied: no SMART scope of the token grants "
+                + needed.name().toLowerCase(java.util.Locale.ROOT) + " on " + type + where);
     }
 
     private static Permission needed(RestOperationTypeEnum operation) {

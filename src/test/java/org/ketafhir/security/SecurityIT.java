@@ -192,6 +192,47 @@ class SecurityIT {
     }
 
     @Test
+    void shouldApplyTheSameLettersToEachEntryOfATransactionOrBatch() throws Exception {
+        String createOnly = TestTokens.builder().scope("user/Observation.c").sign();
+        String updateOnly = TestTokens.builder().scope("user/Observation.u").sign();
+        String searchOnly = TestTokens.builder().scope("user/Observation.s").sign();
+        Observation marked = observation(own);
+        String mark = UUID.randomUUID().toString();
+        marked.addIdentifier().setSystem("urn:ketafhir:security-it").setValue(mark);
+        Bundle create = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        create.addEntry().setResource(marked).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+
+        HttpResponse<String> refused = send("POST", "", json(create), updateOnly, "Prefer", "return=minimal");
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.body()).contains("create on Observation (Bundle.entry[0])");
+        assertOperationOutcome(refused);
+        assertThat(parse(Bundle.class, send("GET", "/Observation?identifier=urn:ketafhir:security-it%7C" + mark, null,
+                TestTokens.fullAccess())).getEntry()).isEmpty();
+        HttpResponse<String> created = send("POST", "", json(create), createOnly, "Prefer", "return=minimal");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+
+        String versionBefore = parse(Observation.class, send("GET", "/Observation/" + ownObservation, null,
+                TestTokens.fullAccess())).getMeta().getVersionId();
+        Observation changed = observation(own);
+        changed.setId(ownObservation);
+        changed.addNote().setText("changed through a transaction by a create-only token");
+        Bundle update = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        update.addEntry().setResource(changed).getRequest().setMethod(Bundle.HTTPVerb.PUT)
+                .setUrl("Observation/" + ownObservation);
+        HttpResponse<String> notUpdated = send("POST", "", json(update), createOnly, "Prefer", "return=minimal");
+        assertThat(notUpdated.statusCode()).as(notUpdated.body()).isEqualTo(403);
+        assertThat(parse(Observation.class, send("GET", "/Observation/" + ownObservation, null,
+                TestTokens.fullAccess())).getMeta().getVersionId()).isEqualTo(versionBefore);
+
+        Bundle read = new Bundle().setType(Bundle.BundleType.BATCH);
+        read.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Observation/" + ownObservation);
+        Bundle search = new Bundle().setType(Bundle.BundleType.BATCH);
+        search.addEntry().getRequest().setMethod(Bundle.HTTPVerb.GET).setUrl("Observation?subject=Patient/" + own);
+        assertThat(send("POST", "", json(read), searchOnly).statusCode()).isEqualTo(403);
+        assertThat(send("POST", "", json(search), searchOnly).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void shouldLetAPatientTokenSummariseOnlyItsOwnPatientAndCourseAndNoCohort() throws Exception {
         String ownPlan = create("/CarePlan", carePlan(own));
         String otherPlan = create("/CarePlan", carePlan(other));
