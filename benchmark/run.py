@@ -34,6 +34,16 @@ JAR = os.path.join(ROOT, 'target', 'ketafhir-server-0.1.0-SNAPSHOT.jar')
 # KetaFHIR's additions off: stock HAPI JPA with the guide installed but not enforced. Unknown keys are harmless.
 STOCK = ['--ketafhir.ig.enforce=false', '--ketafhir.scoring.enabled=false', '--ketafhir.dosing.enabled=false',
          '--ketafhir.outcomes.enabled=false', '--ketafhir.security.audit=false']
+# --ablation: each addition by itself on top of stock, and everything but the guide check; says what each one costs.
+ADDITIONS = {'guide check': 'ketafhir.ig.enforce', 'scoring': 'ketafhir.scoring.enabled',
+             'dosing rules': 'ketafhir.dosing.enabled', 'outcome index': 'ketafhir.outcomes.enabled',
+             'audit': 'ketafhir.security.audit'}
+
+
+def ablation_configurations():
+    only = [(f'only {name}', [f if not f.startswith(f'--{key}=') else f'--{key}=true' for f in STOCK])
+            for name, key in ADDITIONS.items()]
+    return only + [('all but the guide check', ['--ketafhir.ig.enforce=false'])]
 
 
 def log(message):
@@ -146,19 +156,42 @@ def entries(path):
     return len(json.load(open(path))['entry'])
 
 
-def ingest(fhir, files, clients, token=None):
-    """Posts the clinic bundle, then the patient bundles with `clients` at a time; resources/s over the patients."""
+def audit_events(fhir, token=None):
+    """AuditEvents of transaction entries stored so far (the server records one per resource a transaction writes)."""
+    # no-cache: HAPI would otherwise answer a repeated search from its cache for a minute
+    request = urllib.request.Request(f'{fhir}/AuditEvent?subtype=transaction&_summary=count',
+                                     headers={'Cache-Control': 'no-cache',
+                                              **({'Authorization': 'Bearer ' + token} if token else {})})
+    with urllib.request.urlopen(request, timeout=300) as r:
+        return json.load(r).get('total') or 0
+
+
+def ingest(fhir, files, clients, token=None, audited=False):
+    """Posts the clinic bundle, then the patient bundles with `clients` at a time; resources/s over the patients.
+
+    With audit on, the server answers before its background writer has stored the AuditEvents, so the clock stops
+    only when every resource posted has its AuditEvent stored: otherwise a backlog left after the last answer would
+    not be counted (and the next run would pay for it).
+    """
+    before = audit_events(fhir, token) if audited else 0
     post(fhir, files[0], token)
     patients = files[1:]
     resources = sum(entries(p) for p in patients)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         results = list(pool.map(lambda p: post(fhir, p, token), patients))
+    answered = time.perf_counter() - started
+    failures = sum(1 for status, _ in results if status != 200)
+    if audited and not failures:
+        expected = before + entries(files[0]) + resources
+        deadline = time.monotonic() + 900
+        while audit_events(fhir, token) < expected and time.monotonic() < deadline:
+            time.sleep(0.25)
     elapsed = time.perf_counter() - started
     latencies = sorted(s for _, s in results)
     return {'clients': clients, 'bundles': len(patients), 'resources': resources, 'seconds': round(elapsed, 1),
-            'failures': sum(1 for status, _ in results if status != 200),
-            'resources_per_second': round(resources / elapsed, 1),
+            'failures': failures, 'resources_per_second': round(resources / elapsed, 1),
+            'audit_backlog_s': round(elapsed - answered, 1),
             'bundle_p50_s': round(latencies[len(latencies) // 2], 2),
             'bundle_max_s': round(latencies[-1], 2)}
 
@@ -201,11 +234,15 @@ def count(fhir, resource_type):
         return json.load(r).get('total')
 
 
+def folder_name(configuration):
+    return re.sub(r'[^a-z0-9]+', '-', configuration.lower()).strip('-')
+
+
 def run_configuration(name, extra, args, workdir, sets, heavy, warmup):
     """One server start: start-up time, ingest per client count, summaries (checks on only), peak heap."""
-    folder = os.path.join(workdir, name)
+    folder = os.path.join(workdir, folder_name(name))
     os.makedirs(folder)
-    jfr = os.path.join(args.results, f'{name}.jfr') if args.jfr else None
+    jfr = os.path.join(args.results, f'{folder_name(name)}.jfr') if args.jfr else None
     server = Server(args.jar, args.port, args.xmx, extra, folder, jfr)
     server.sample_heap()
     result = {'configuration': name, 'properties': extra}
@@ -213,14 +250,16 @@ def run_configuration(name, extra, args, workdir, sets, heavy, warmup):
         result['startup_to_ready_s'] = round(server.wait_ready(), 1)
         log(f'{name}: ready after {result["startup_to_ready_s"]} s')
         fhir = server.base + '/fhir'
-        warm = ingest(fhir, warmup, 2, args.token)
+        audited = '--ketafhir.security.audit=false' not in extra
+        warm = ingest(fhir, warmup, 2, args.token, audited)
         log(f'{name}: warm-up {warm["resources"]} resources, {warm["resources_per_second"]}/s')
         result['ingest'] = []
         for clients, files in sets:
-            run = ingest(fhir, files, clients, args.token)
-            log(f'{name}: {clients} client(s): {run["resources_per_second"]} resources/s, {run["failures"]} failures')
+            run = ingest(fhir, files, clients, args.token, audited)
+            log(f'{name}: {clients} client(s): {run["resources_per_second"]} resources/s, {run["failures"]} failures, '
+                f'audit backlog stored {run["audit_backlog_s"]} s after the last answer')
             result['ingest'].append(run)
-        if name == 'checks-on':
+        if name == 'checks-on' and args.summary_calls > 0:
             post(fhir, heavy[0], args.token)
             status, seconds = post(fhir, heavy[1], args.token)
             log(f'{name}: heavy patient loaded ({status}, {seconds:.1f} s)')
@@ -322,7 +361,8 @@ def markdown(report):
              f'Workload: the demo clinic (`demo --out`), {report["patients_per_run"]} patients per ingest run, one '
              'transaction Bundle of PUTs per patient (about 135 resources each), a different seed for every client '
              'count, the same bundles in both configurations, each on a fresh H2 database after a warm-up of '
-             f'{report["warmup_patients"]} patients.', '',
+             f'{report["warmup_patients"]} patients. With audit on, a run ends when the AuditEvent of every resource '
+             'posted is stored (the server answers before its background writer stores them).', '',
              '| | checks on | stock (checks off) | ratio on / stock |', '|---|---|---|---|']
     on, stock = report['checks-on'], report.get('stock')
     lines.append(f'| start-up to ready | {on["startup_to_ready_s"]} s | '
@@ -330,8 +370,10 @@ def markdown(report):
     for i, run in enumerate(on['ingest']):
         other = stock['ingest'][i] if stock else None
         ratio = f'{run["resources_per_second"] / other["resources_per_second"]:.2f}' if other else 'n/a'
+        backlog = f', last AuditEvent stored {run["audit_backlog_s"]} s after the last answer' \
+            if run.get('audit_backlog_s') else ''
         lines.append(f'| ingest, {run["clients"]} client(s) | {run["resources_per_second"]} resources/s '
-                     f'({run["failures"]} failed) | {other["resources_per_second"] if other else "n/a"} resources/s | '
+                     f'({run["failures"]} failed{backlog}) | {other["resources_per_second"] if other else "n/a"} resources/s | '
                      f'{ratio} |')
     lines.append(f'| peak heap used | {on["peak_heap_used_mb"]} MB | {stock["peak_heap_used_mb"] if stock else "n/a"} MB | |')
     ps = on.get('patient_summary', {})
@@ -339,7 +381,7 @@ def markdown(report):
     if ps.get('available'):
         lines.append(f'| patient summary, 40 sessions / 200 scored responses, {ps["calls"]} calls | '
                      f'p50 {ps["p50_ms"]} ms, p95 {ps["p95_ms"]} ms, p99 {ps["p99_ms"]} ms |')
-    else:
+    elif ps:
         lines.append(f'| patient summary | n/a (operation answered HTTP {ps.get("status")}) |')
     for c in report.get('cohort', {}).get('points', []):
         if c.get('available'):
@@ -347,6 +389,20 @@ def markdown(report):
                          f'{c["seconds_median_of_3"]} s (median of 3); loading took {c["load_seconds"]} s |')
         else:
             lines.append(f'| cohort summary at {c["patients"]} patients | n/a (HTTP {c.get("status")}) |')
+    if report.get('ablation'):
+        lines += ['', '## What each addition costs (`--ablation`)', '',
+                  'Each row is its own server start on a fresh database with the same bundles. Cost per resource is '
+                  'wall time per resource stored (1 / rate); "over stock" is that minus the stock figure.', '',
+                  '| configuration | clients | resources/s | ratio to stock | ms per resource | over stock |',
+                  '|---|---|---|---|---|---|']
+        rows = [('stock', stock)] + [(r['configuration'], r) for r in report['ablation']] + [('everything on', on)]
+        for label, result in rows:
+            for i, run in enumerate(result['ingest']):
+                base = stock['ingest'][i]['resources_per_second'] if stock else None
+                rate = run['resources_per_second']
+                lines.append(f'| {label} | {run["clients"]} | {rate} | {rate / base:.2f} | {1000 / rate:.1f} | '
+                             f'{1000 / rate - 1000 / base:+.1f} |' if base else f'| {label} | {run["clients"]} | '
+                             f'{rate} | n/a | {1000 / rate:.1f} | n/a |')
     return '\n'.join(lines) + '\n'
 
 
@@ -364,6 +420,9 @@ def main():
     parser.add_argument('--port', type=int, default=18180)
     parser.add_argument('--xmx', default='2g')
     parser.add_argument('--skip-stock', action='store_true')
+    parser.add_argument('--ablation', action='store_true',
+                        help='also run each addition by itself on top of stock, and everything but the guide check')
+    parser.add_argument('--name', help='results file name without extension (default <date>-<host>)')
     parser.add_argument('--jfr', action='store_true', help='record a JFR profile of each configuration')
     parser.add_argument('--token', help='bearer token, when the server requires one')
     parser.add_argument('--results', default=os.path.join(ROOT, 'benchmark', 'results'))
@@ -386,11 +445,14 @@ def main():
         report['checks-on'] = run_configuration('checks-on', [], args, workdir, sets, heavy, warmup)
         if not args.skip_stock:
             report['stock'] = run_configuration('stock', STOCK, args, workdir, sets, heavy, warmup)
+        if args.ablation:
+            report['ablation'] = [run_configuration(name, extra, args, workdir, sets, heavy, warmup)
+                                  for name, extra in ablation_configurations()]
         if args.cohort:
             report['cohort'] = run_cohort(args, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    name = f'{datetime.date.today().isoformat()}-{socket.gethostname()}'
+    name = args.name or f'{datetime.date.today().isoformat()}-{socket.gethostname()}'
     with open(os.path.join(args.results, name + '.json'), 'w') as f:
         json.dump(report, f, indent=2)
     text = markdown(report)
