@@ -33,11 +33,13 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 JAR = os.path.join(ROOT, 'target', 'ketafhir-server-0.1.0-SNAPSHOT.jar')
 # KetaFHIR's additions off: stock HAPI JPA with the guide installed but not enforced. Unknown keys are harmless.
 STOCK = ['--ketafhir.ig.enforce=false', '--ketafhir.scoring.enabled=false', '--ketafhir.dosing.enabled=false',
-         '--ketafhir.outcomes.enabled=false', '--ketafhir.security.audit=false']
+         '--ketafhir.outcomes.enabled=false', '--ketafhir.security.audit=false',
+         '--ketafhir.server.skip-unsubscribed-changes=false']
 # --ablation: each addition by itself on top of stock, and everything but the guide check; says what each one costs.
 ADDITIONS = {'guide check': 'ketafhir.ig.enforce', 'scoring': 'ketafhir.scoring.enabled',
              'dosing rules': 'ketafhir.dosing.enabled', 'outcome index': 'ketafhir.outcomes.enabled',
-             'audit': 'ketafhir.security.audit'}
+             'audit': 'ketafhir.security.audit',
+             'unsubscribed changes skipped': 'ketafhir.server.skip-unsubscribed-changes'}
 
 
 def ablation_configurations():

@@ -19,6 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param deleteExpunge     whether {@code _expunge=true} deletes may physically remove data
  * @param indexMissingFields whether absent fields are indexed, so that {@code :missing} searches work; costs an
  *                          index row per absent search parameter on every write
+ * @param skipUnsubscribedChanges whether a change is kept out of HAPI's subscription pipeline when no active
+ *                          subscription could match its resource type ({@link UnsubscribedChangeFilter})
  */
 @Validated
 @ConfigurationProperties("ketafhir.server")
@@ -29,7 +31,8 @@ public record FhirServerProperties(
         @DefaultValue("true") boolean bulkExport,
         @DefaultValue("true") boolean openApi,
         @DefaultValue("false") boolean deleteExpunge,
-        @DefaultValue("true") boolean indexMissingFields) {
+        @DefaultValue("true") boolean indexMissingFields,
+        @DefaultValue("true") boolean skipUnsubscribedChanges) {
 
     @AssertTrue(message = "ketafhir.server.default-page-size must not exceed ketafhir.server.max-page-size")
     boolean isPageSizesConsistent() {

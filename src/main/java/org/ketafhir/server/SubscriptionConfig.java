@@ -1,9 +1,12 @@
 package org.ketafhir.server;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.jpa.subscription.match.config.SubscriptionProcessorConfig;
 import ca.uhn.fhir.jpa.subscription.match.deliver.email.IEmailSender;
+import ca.uhn.fhir.jpa.subscription.match.registry.SubscriptionRegistry;
 import ca.uhn.fhir.jpa.subscription.submit.config.SubscriptionSubmitterConfig;
 import org.hl7.fhir.dstu2.model.Subscription.SubscriptionChannelType;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +27,17 @@ public class SubscriptionConfig {
         SubscriptionSettings settings = new SubscriptionSettings();
         settings.addSupportedSubscriptionType(SubscriptionChannelType.RESTHOOK);
         return settings;
+    }
+
+    /** Changes no active subscription could match are not queued for matching (see the class). */
+    @Bean
+    public UnsubscribedChangeFilter unsubscribedChangeFilter(FhirServerProperties properties, FhirContext fhirContext,
+            SubscriptionRegistry registry, IInterceptorService jpaInterceptors) {
+        UnsubscribedChangeFilter filter = new UnsubscribedChangeFilter(fhirContext, registry);
+        if (properties.skipUnsubscribedChanges()) {
+            jpaInterceptors.registerInterceptor(filter);
+        }
+        return filter;
     }
 
     /**
