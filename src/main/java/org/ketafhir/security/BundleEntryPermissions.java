@@ -12,8 +12,8 @@ import org.ketafhir.security.SmartScopes.Permission;
 /**
  * The SMART v2 permission each entry of a transaction or batch Bundle needs, as for the same request sent alone: a
  * GET of one resource (or its history) needs r, a GET of a type (a search, or the type's history) s, a POST c, a
- * PUT or PATCH u, a DELETE d. HAPI's authorization rules check the entries too, but only as "read" and "write", which cannot tell r from s
- * or c from u. Entries that call an operation ({@code $name}) are left to those rules.
+ * PUT or PATCH u, a DELETE d. HAPI's authorization rules check the entries too, but only as "read" and "write",
+ * which cannot tell r from s or c from u. Entries that call an operation ({@code $name}) are left to those rules.
  */
 final class BundleEntryPermissions {
 

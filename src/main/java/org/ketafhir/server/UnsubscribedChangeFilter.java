@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * <p>HAPI queues every create, update and delete for subscription matching, whether or not any subscription
  * exists: it writes the change to a table ({@code HFJ_RESOURCE_MODIFIED}), a scheduled pass reads and deletes it, and
  * the matcher reads the resource back from the database and parses it, only to find nothing to match. Profiled under
- * ingest, that was about a third of the server's CPU, paid again for every AuditEvent. HAPI offers the
- * {@link Pointcut#SUBSCRIPTION_RESOURCE_MODIFIED} hook to stop a change there; this is that hook.
+ * an audited ingest with no subscription, that was 29 % of the server's CPU (every AuditEvent is a change too).
+ * HAPI offers the {@link Pointcut#SUBSCRIPTION_RESOURCE_MODIFIED} hook to stop a change there; this is that hook.
  *
  * <p>It decides as HAPI's matcher would, from the same registry of active subscriptions: a change is kept when a
  * subscription's criteria name its resource type or all types ({@code *}), when any topic-based subscription is
