@@ -16,6 +16,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.ketafhir.server.OperationOutcomes;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**

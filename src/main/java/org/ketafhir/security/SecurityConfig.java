@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.ketafhir.server.OperationOutcomes;
 import org.ketafhir.server.FhirServerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

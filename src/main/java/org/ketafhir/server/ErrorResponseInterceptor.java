@@ -13,6 +13,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import java.sql.SQLException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.hl7.fhir.instance.model.api.IIdType;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li>A body in a media type the server cannot read is 415 Unsupported Media Type, where HAPI answers 400.</li>
  *   <li>Unparseable values in the request (HAPI's {@link DataFormatException}) are the client's error: 400.</li>
  *   <li>A request for a resource id that is not a valid FHIR id is 400, not HAPI's 404 "unknown resource".</li>
+ *   <li>A value the database refuses as out of range or too long (SQL state class 22) is the client's input: 400.
+ *       A write the database refuses for a constraint is HAPI's 409, without the SQL statement HAPI quotes.</li>
  *   <li>An unexpected failure becomes a 500 whose OperationOutcome names an incident id and nothing else: no
  *       exception text, SQL or stack trace reaches the client. The details go to the server log under the same
  *       id, without the request body.</li>
@@ -38,6 +41,8 @@ public class ErrorResponseInterceptor {
 
     /** HAPI's message code for a request body in a Content-Type it cannot parse. */
     private static final int UNSUPPORTED_CONTENT_TYPE = 449;
+    /** HAPI's message code for a write the database refused (a constraint), which quotes the SQL statement. */
+    private static final int DATA_INTEGRITY_VIOLATION = 550;
     private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Logger log = LoggerFactory.getLogger(ErrorResponseInterceptor.class);
 
@@ -54,6 +59,22 @@ public class ErrorResponseInterceptor {
             // HAPI raises this for unparseable client input (e.g. a search parameter "birthdate=notadate").
             return new InvalidRequestException(badValue.getMessage());
         }
+        String dataError = sqlDataException(failure);
+        if (dataError != null) {
+            // SQL state class 22 (numeric value out of range, string too long, ...): a value the client sent
+            log.info("{} {} refused: the database rejected a value (SQL state {})", request.getRequestType(),
+                    request.getRequestPath(), dataError);
+            return new InvalidRequestException("A value in the request is outside the range or length the server can "
+                    + "store (SQL state " + dataError + "); nothing was stored");
+        }
+        if (failure instanceof ResourceVersionConflictException conflict && conflict.getMessage() != null
+                && conflict.getMessage().startsWith(Msg.code(DATA_INTEGRITY_VIOLATION))) {
+            // HAPI puts the failed SQL statement into this message: the client learns what happened, not the SQL
+            log.info("{} {} refused: the database refused a concurrent write ({})", request.getRequestType(),
+                    request.getRequestPath(), Msg.code(DATA_INTEGRITY_VIOLATION));
+            return new ResourceVersionConflictException("The write conflicts with data stored at the same moment by "
+                    + "another request; nothing was stored. Retry the request.");
+        }
         if (failure instanceof BaseServerResponseException known && known.getStatusCode() != 500) {
             return known;
         }
@@ -62,6 +83,19 @@ public class ErrorResponseInterceptor {
                 request.getRequestPath(), failure.getClass().getName(), failure);
         return new InternalErrorException(
                 "The server could not complete the request. Incident " + incident + " has been logged.");
+    }
+
+    /** The SQL state of a data exception (class 22) among the causes, or null. */
+    private static String sqlDataException(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
+                return sql.getSQLState();
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return null;
     }
 
     /** FHIR R4 ids: 1 to 64 of A-Z, a-z, 0-9, '-' and '.' (datatypes.html#id). */

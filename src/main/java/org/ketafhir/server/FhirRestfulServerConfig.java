@@ -23,9 +23,12 @@ import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 /**
  * The FHIR REST endpoint at {@code /fhir}: HAPI's {@link RestfulServer} with the JPA resource providers, the
@@ -94,6 +97,23 @@ public class FhirRestfulServerConfig {
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
+    }
+
+    /** Before every other filter (security included): a request that arrives too early learns so at once. */
+    @Bean
+    FilterRegistrationBean<StartupGate> startupGate(ApplicationAvailability availability) {
+        FilterRegistrationBean<StartupGate> registration = new FilterRegistrationBean<>(new StartupGate(availability));
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<MalformedQueryFilter> malformedQueryFilter() {
+        FilterRegistrationBean<MalformedQueryFilter> registration = new FilterRegistrationBean<>(new MalformedQueryFilter());
+        registration.addUrlPatterns(FHIR_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
     }
 
     @Bean

@@ -3,6 +3,7 @@ package org.ketafhir.server;
 import ca.uhn.fhir.batch2.jobs.config.Batch2JobsConfig;
 import ca.uhn.fhir.batch2.maintenance.JobMaintenanceServiceImpl;
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.config.ThreadPoolFactoryConfig;
 import ca.uhn.fhir.jpa.batch2.JpaBatch2Config;
@@ -68,6 +69,10 @@ public class JpaStorageConfig {
         // resources in one transaction while others write them failed at commit under concurrent ingest
         // ("Illegal attempt to associate a collection with two open sessions: TagDefinition").
         settings.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.INLINE);
+        // Read-your-writes: HAPI answers a search repeated within 60 s from its stored result by default, so a
+        // clinician's list reloaded right after a write missed it. Every search runs anew; paging still reads the
+        // stored result of the search that made the page.
+        settings.setReuseCachedSearchResultsForMillis(null);
         return settings;
     }
 
@@ -86,6 +91,20 @@ public class JpaStorageConfig {
                 return bean;
             }
         };
+    }
+
+    /** An acknowledged write survives kill -9 on any H2 file URL, not only on the default one. */
+    @Bean
+    static BeanPostProcessor h2Durability() {
+        return new H2Durability();
+    }
+
+    /** Decimals the database cannot hold are refused with 400 before they reach it. */
+    @Bean
+    StorableValuesInterceptor storableValuesInterceptor(FhirContext fhirContext, IInterceptorService jpaInterceptors) {
+        StorableValuesInterceptor interceptor = new StorableValuesInterceptor(fhirContext);
+        jpaInterceptors.registerInterceptor(interceptor);
+        return interceptor;
     }
 
     @Bean

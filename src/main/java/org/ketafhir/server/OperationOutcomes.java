@@ -1,4 +1,4 @@
-package org.ketafhir.security;
+package org.ketafhir.server;
 
 import ca.uhn.fhir.context.FhirContext;
 import jakarta.servlet.http.HttpServletResponse;
@@ -8,13 +8,13 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 
 /** FHIR JSON error answers written by servlet filters, before HAPI sees the request. */
-final class OperationOutcomes {
+public final class OperationOutcomes {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
 
     private OperationOutcomes() {}
 
-    static void write(HttpServletResponse response, int status, IssueType code, String diagnostics) throws IOException {
+    public static void write(HttpServletResponse response, int status, IssueType code, String diagnostics) throws IOException {
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(code).setDiagnostics(diagnostics);
         byte[] body = FHIR.newJsonParser().encodeResourceToString(outcome).getBytes(StandardCharsets.UTF_8);
