@@ -6,6 +6,7 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.rest.api.Constants;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
@@ -13,12 +14,16 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import ca.uhn.fhir.util.BundleUtil;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.hl7.fhir.instance.model.api.IBaseBundle;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 
 /**
  * Shapes what a client sees when a request fails.
@@ -29,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A body in a media type the server cannot read is 415 Unsupported Media Type, where HAPI answers 400.</li>
  *   <li>Unparseable values in the request (HAPI's {@link DataFormatException}) are the client's error: 400.</li>
  *   <li>A request for a resource id that is not a valid FHIR id is 400, not HAPI's 404 "unknown resource".</li>
+ *   <li>A PATCH document HAPI cannot apply, paging values that are not whole numbers and a Bundle without a type
+ *       posted as a transaction are the client's error: 400, where HAPI answered 500 or 200.</li>
+ *   <li>A 4xx message keeps no Java exception class name (HAPI quotes some in parse errors).</li>
  *   <li>A value the database refuses as out of range or too long (SQL state class 22) is the client's input: 400.
  *       A write the database refuses for a constraint is HAPI's 409, without the SQL statement HAPI quotes.</li>
  *   <li>An unexpected failure becomes a 500 whose OperationOutcome names an incident id and nothing else: no
@@ -43,6 +51,9 @@ public class ErrorResponseInterceptor {
     private static final int UNSUPPORTED_CONTENT_TYPE = 449;
     /** HAPI's message code for a write the database refused (a constraint), which quotes the SQL statement. */
     private static final int DATA_INTEGRITY_VIOLATION = 550;
+    private static final Pattern JAVA_EXCEPTION =
+            Pattern.compile("\\b(?:java|javax|jakarta|org|com|ca)\\.[\\w.$]+(?:Exception|Error):?\\s*");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
     private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Logger log = LoggerFactory.getLogger(ErrorResponseInterceptor.class);
 
@@ -76,13 +87,35 @@ public class ErrorResponseInterceptor {
                     + "another request; nothing was stored. Retry the request.");
         }
         if (failure instanceof BaseServerResponseException known && known.getStatusCode() != 500) {
-            return known;
+            return withoutJavaNames(known);
+        }
+        if (request.getRestOperationType() == RestOperationTypeEnum.PATCH && !causedByStorage(failure)) {
+            // HAPI wraps whatever applying the patch document threw (a FHIRPath Patch that is not Parameters, a path
+            // it cannot parse, XML that is not XML) in a 500; the document is the client's
+            log.info("PATCH {} refused: the patch document could not be applied ({})", request.getRequestPath(),
+                    rootCause(failure).getClass().getSimpleName());
+            return new InvalidRequestException("The PATCH document could not be applied to " + request.getRequestPath()
+                    + ": a FHIRPath Patch is a Parameters resource of 'operation' parts (type, path, name, value) with "
+                    + "valid FHIRPath paths; a JSON Patch is an RFC 6902 array; an XML Patch is RFC 5261 XML");
         }
         String incident = UUID.randomUUID().toString();
         log.error("Incident {}: {} {} failed with {}", incident, request.getRequestType(),
                 request.getRequestPath(), failure.getClass().getName(), failure);
         return new InternalErrorException(
                 "The server could not complete the request. Incident " + incident + " has been logged.");
+    }
+
+    /**
+     * HAPI quotes the Java exception behind some parse errors ({@code java.lang.NumberFormatException: For input
+     * string: "99999999999"}): the client keeps the sentence, not the class name.
+     */
+    private static BaseServerResponseException withoutJavaNames(BaseServerResponseException known) {
+        String message = known.getMessage();
+        if (message == null || known.getOperationOutcome() != null || !JAVA_EXCEPTION.matcher(message).find()) {
+            return known;
+        }
+        return BaseServerResponseException.newInstance(known.getStatusCode(),
+                JAVA_EXCEPTION.matcher(message).replaceAll(""));
     }
 
     /** The SQL state of a data exception (class 22) among the causes, or null. */
@@ -96,6 +129,51 @@ public class ErrorResponseInterceptor {
             }
         }
         return null;
+    }
+
+    /** Paging parameters of any request, operations included: {@code $everything?_count=many} failed with 500. */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+    public void refuseBadPagingParameters(RequestDetails request) {
+        for (String name : List.of(Constants.PARAM_COUNT, Constants.PARAM_OFFSET)) {
+            String[] values = request.getParameters().get(name);
+            if (values != null) {
+                for (String value : values) {
+                    if (!WHOLE_NUMBER.matcher(value).matches()) {
+                        throw new InvalidRequestException("Invalid " + name + " '" + value
+                                + "': it must be a whole number of at least 0");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Bundle.type is required (1..1): a Bundle without one posted to the base is not a transaction. */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void refuseBundlesWithoutType(RequestDetails request, RestOperationTypeEnum operation) {
+        if ((operation == RestOperationTypeEnum.TRANSACTION || operation == RestOperationTypeEnum.BATCH)
+                && request.getResource() instanceof IBaseBundle bundle
+                && BundleUtil.getBundleType(request.getFhirContext(), bundle) == null) {
+            throw new InvalidRequestException("Bundle.type is missing: a Bundle posted to the server base must be of "
+                    + "type transaction or batch");
+        }
+    }
+
+    private static boolean causedByStorage(Throwable failure) {
+        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof SQLException || cause instanceof DataAccessException
+                    || cause instanceof jakarta.persistence.PersistenceException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /** FHIR R4 ids: 1 to 64 of A-Z, a-z, 0-9, '-' and '.' (datatypes.html#id). */

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +75,38 @@ class DurabilityIT {
                         .returnBundle(Bundle.class).execute();
                 // the patient, and the five records of its bundle that point at it
                 assertThat(found.getEntry()).as("bundle %d after restart", i).hasSize(6);
+            }
+        }
+    }
+
+    /**
+     * An operator's own H2 URL, without the flags of the default one (H2 then writes a commit to its file up to
+     * 500 ms later): each Patient acknowledged with 201 before {@code kill -9} is there after the restart.
+     */
+    @Test
+    void shouldKeepWritesAcknowledgedJustBeforeKill9OnAnOperatorsOwnDatabaseUrl() throws Exception {
+        Map<String, String> database = TestDatabase.isPostgres()
+                ? TestDatabase.fresh("durability-own-url")
+                : Map.of("spring.datasource.url", "jdbc:h2:file:" + Path.of("target", "it-data",
+                        "own-url-" + UUID.randomUUID(), "clinic").toAbsolutePath());
+        String run = UUID.randomUUID().toString();
+        List<String> acknowledged = new ArrayList<>();
+
+        try (ServerProcess first = ServerProcess.start("durability-own-url", database)) {
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> created = send(first.baseUrl() + "/Patient", "POST",
+                        FHIR.newJsonParser().encodeResourceToString(patient(run, "own-url-" + i)));
+                assertThat(created.statusCode()).isEqualTo(201);
+                acknowledged.add(new IdType(created.headers().firstValue("Location").orElseThrow()).getIdPart());
+            }
+            first.kill9();
+        }
+
+        try (ServerProcess restarted = ServerProcess.start("durability-own-url-after-kill9", database)) {
+            IGenericClient client = client(restarted.baseUrl());
+            for (int i = 0; i < acknowledged.size(); i++) {
+                Patient patient = client.read().resource(Patient.class).withId(acknowledged.get(i)).execute();
+                assertThat(patient.getIdentifierFirstRep().getValue()).isEqualTo(run + "-own-url-" + i);
             }
         }
     }

@@ -1,7 +1,9 @@
 package org.ketafhir.testing;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +18,8 @@ import java.util.Map;
 
 /**
  * The packaged server ({@code target/ketafhir-server-*.jar}) started as a separate operating-system process,
- * for what an in-JVM test cannot show: {@code kill -9}, and a second node beside the test's own server.
+ * for what an in-JVM test cannot show: {@code kill -9}, requests from the moment the port opens, and a second node
+ * beside the test's own server.
  */
 public final class ServerProcess implements AutoCloseable {
 
@@ -34,6 +37,22 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts the server jar with the given Spring properties and waits until it reports ready. */
     public static ServerProcess start(String name, Map<String, String> properties) throws IOException {
+        ServerProcess server = launch(name, properties);
+        server.awaitReady();
+        return server;
+    }
+
+    /**
+     * Starts the server jar and returns as soon as its port accepts a TCP connection, the moment a hospital
+     * interface engine or a load balancer starts sending: nothing waits for the readiness probe.
+     */
+    public static ServerProcess startAndAwaitPort(String name, Map<String, String> properties) throws IOException {
+        ServerProcess server = launch(name, properties);
+        server.awaitPort();
+        return server;
+    }
+
+    private static ServerProcess launch(String name, Map<String, String> properties) throws IOException {
         String jar = System.getProperty("ketafhir.it.jar");
         if (jar == null || !Files.exists(Path.of(jar))) {
             throw new IllegalStateException("The packaged server jar is missing (" + jar + "): run through mvn verify");
@@ -49,9 +68,7 @@ public final class ServerProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        ServerProcess server = new ServerProcess(process, port, log);
-        server.awaitReady();
-        return server;
+        return new ServerProcess(process, port, log);
     }
 
     public String baseUrl() {
@@ -76,6 +93,28 @@ public final class ServerProcess implements AutoCloseable {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** The server's log so far (to check what it did during start-up). */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    private void awaitPort() {
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Server process exited with " + process.exitValue() + "; see " + log);
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("localhost", port), 1_000);
+                return;
+            } catch (IOException notYetListening) {
+                sleep(Duration.ofMillis(20));
+            }
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("Server port not open within " + READY_TIMEOUT + "; see " + log);
     }
 
     private void awaitReady() throws IOException {
