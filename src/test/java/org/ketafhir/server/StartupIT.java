@@ -100,6 +100,8 @@ class StartupIT {
                     extraRounds--;
                 }
             }
+            System.out.printf("StartupIT: %d answers from the moment the port opened, %d of them 503: %s%n",
+                    answers.size(), answers.stream().filter(a -> a.endsWith(" 503")).count(), answers);
             assertThat(scoredResponse).as("a PHQ-9 accepted and scored; answers: %s", answers).isNotNull();
             assertThat(refusedSessions).as("the session without a dose refused with 422; answers: %s", answers)
                     .isPositive();
