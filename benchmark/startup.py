@@ -11,6 +11,7 @@ no look at any readiness probe:
   ready     a PHQ-9 QuestionnaireResponse for a stored Patient is accepted (201): on KetaFHIR only once its score
             Observation is stored too (the guide installed, scoring loaded); the stock server does not score.
 Writes benchmark/results/<date>-startup.md and .json with the median and min-max of each. Standard library only.
+With --java25 PATH it also times the same jar on Java 25 with an ahead-of-time class cache made by one training run.
 Build the stock starter as shipped: its tag image/v8.8.0-1, `mvn package -DskipTests` (benchmark/README.md).
 """
 import argparse
@@ -22,21 +23,34 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
 import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
-LAUNCHER = os.path.join(ROOT, 'ketafhir')
+JAR = os.path.join(ROOT, 'target', 'ketafhir', 'ketafhir-server.jar')
 PHQ9 = 'http://ketafhir.org/fhir/Questionnaire/phq-9'
-ITEMS = ['44250-9', '44255-8', '44259-0', '44254-3', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8']
+ITEMS = ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8']
 
 
-def ketafhir(workdir, port):
-    """KetaFHIR as the README starts it, on a database in the work folder."""
-    env = dict(os.environ, SERVER_PORT=str(port), SPRING_DATASOURCE_URL=f'jdbc:h2:file:{workdir}/db/ketafhir')
-    return [LAUNCHER], env
+def ketafhir(java='java', jvm_options=()):
+    """KetaFHIR's packaged server as the README starts it (in the project folder), on a database in the work folder."""
+    def command(workdir, port):
+        env = dict(os.environ, SERVER_PORT=str(port), SPRING_DATASOURCE_URL=f'jdbc:h2:file:{workdir}/db/ketafhir')
+        return [java, *jvm_options, '-jar', JAR], env
+    return command
+
+
+def aot_cache(java, folder):
+    """A Java 25 ahead-of-time class cache of the packaged server, from one training start that exits once the
+    application context is up (on a throwaway database); returns its path."""
+    cache = os.path.join(folder, 'ketafhir.aot')
+    subprocess.run([java, f'-XX:AOTCacheOutput={cache}', '-Dspring.context.exit=onRefresh', '-jar', JAR,
+                    '--server.port=0', f'--spring.datasource.url=jdbc:h2:file:{folder}/training/db'],
+                   cwd=ROOT, check=True, capture_output=True)
+    return cache
 
 
 def stock(war):
@@ -71,7 +85,7 @@ def timed_start(name, command, workdir, port, scored, timeout=600):
     argv, env = command(workdir, port)
     log = open(os.path.join(workdir, f'{name}.log'), 'a')
     started = time.monotonic()
-    process = subprocess.Popen(argv, cwd=ROOT if name == 'ketafhir' else workdir, env=env, stdout=log,
+    process = subprocess.Popen(argv, cwd=ROOT if name.startswith('ketafhir') else workdir, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
     marks = {}
     base = f'http://127.0.0.1:{port}/fhir'
@@ -122,6 +136,14 @@ def timed_start(name, command, workdir, port, scored, timeout=600):
         log.close()
 
 
+def cpu_model():
+    try:
+        with open('/proc/cpuinfo') as info:
+            return next(line.split(':', 1)[1].strip() for line in info if line.startswith('model name'))
+    except (OSError, StopIteration):
+        return platform.machine()
+
+
 def summary(values):
     return {'median': round(statistics.median(values), 1), 'min': round(min(values), 1), 'max': round(max(values), 1),
             'runs': [round(v, 1) for v in values]}
@@ -131,12 +153,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--stock-war', help='the stock starter built as shipped (target/ROOT.war)')
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument('--java25', help='also time KetaFHIR on this Java 25 with an ahead-of-time class cache')
+    parser.add_argument('--aot-cache', help='use this cache (made for the same jar) instead of a training run')
     parser.add_argument('--port', type=int, default=18280)
     parser.add_argument('--name', default=f'{datetime.date.today()}-startup')
     parser.add_argument('--results', default=os.path.join(ROOT, 'benchmark', 'results'))
     args = parser.parse_args()
 
-    servers = [('ketafhir', ketafhir, True)]
+    if not os.path.exists(JAR):
+        subprocess.run(['mvn', '-q', 'package', '-DskipTests'], cwd=ROOT, check=True)
+    servers = [('ketafhir', ketafhir(), True)]
+    if args.java25:
+        cache = args.aot_cache or aot_cache(args.java25, tempfile.mkdtemp(prefix='ketafhir-aot-'))
+        servers.append(('ketafhir, Java 25 AOT cache', ketafhir(args.java25, [f'-XX:AOTCache={cache}']), True))
     if args.stock_war:
         servers.append(('stock HAPI 8.8.0 starter', stock(os.path.abspath(args.stock_war)), False))
     runs = {name: {'empty': [], 'existing': []} for name, _, _ in servers}
@@ -145,7 +174,7 @@ def main():
             workdir = tempfile.mkdtemp(prefix='ketafhir-startup-')
             try:
                 for database in ('empty', 'existing'):
-                    marks = timed_start(name.split()[0], command, workdir, args.port, scored)
+                    marks = timed_start(name.split()[0].strip(','), command, workdir, args.port, scored)
                     runs[name][database].append(marks)
                     print(f'repeat {repeat + 1} {name} {database}: ' +
                           ', '.join(f'{k} {v:.1f} s' for k, v in marks.items()), flush=True)
@@ -153,7 +182,7 @@ def main():
                 shutil.rmtree(workdir, ignore_errors=True)
 
     report = {'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='minutes'),
-              'machine': f'{platform.node()}: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, '
+              'machine': f'{platform.node()}: {os.cpu_count()} cores, {cpu_model()}, '
                          f'{subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]}',
               'results': {name: {db: {mark: summary([m[mark] for m in marks_list])
                                       for mark in ('port', 'metadata', 'ready')}
@@ -162,7 +191,7 @@ def main():
     with open(os.path.join(args.results, args.name + '.json'), 'w') as out:
         json.dump(report, out, indent=2)
     lines = [f'# Start-up to ready, {report["date"]}', '', f'Machine: {report["machine"]}.',
-             f'Command: `python3 benchmark/startup.py --stock-war ROOT.war --repeats {args.repeats}`; '
+             f'Command: `python3 benchmark/startup.py {" ".join(sys.argv[1:])}`; '
              'seconds from process launch, median (min-max) of the repeats, interleaved.', '',
              '| server | database | port open | /metadata 200 | first PHQ-9 accepted (ready) |', '|---|---|---|---|---|']
     for name, by_db in report['results'].items():

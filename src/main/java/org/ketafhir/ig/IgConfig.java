@@ -61,6 +61,13 @@ public class IgConfig {
         return validator;
     }
 
+    /** The first write does not pay for the validator's cold caches: see {@link ValidatorWarmUp}. */
+    @Bean
+    @ConditionalOnProperty(prefix = "ketafhir.ig", name = "enforce", havingValue = "true", matchIfMissing = true)
+    ValidatorWarmUp validatorWarmUp(FhirContext fhirContext, FhirValidator guideValidator, ResourceLoader resources) {
+        return new ValidatorWarmUp(fhirContext, guideValidator, resources);
+    }
+
     @Bean
     @ConditionalOnProperty(prefix = "ketafhir.ig", name = "enforce", havingValue = "true", matchIfMissing = true)
     ProfileEnforcingInterceptor profileEnforcingInterceptor(FhirContext fhirContext, FhirValidator guideValidator,

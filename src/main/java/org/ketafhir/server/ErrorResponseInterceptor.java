@@ -53,6 +53,9 @@ public class ErrorResponseInterceptor {
     private static final int DATA_INTEGRITY_VIOLATION = 550;
     private static final Pattern JAVA_EXCEPTION =
             Pattern.compile("\\b(?:java|javax|jakarta|org|com|ca)\\.[\\w.$]+(?:Exception|Error):?\\s*");
+    /** Where HAPI applies FHIRPath, JSON and XML Patch documents. */
+    private static final List<String> HAPI_PATCH_PACKAGES = List.of("ca.uhn.fhir.jpa.patch.",
+            "ca.uhn.fhir.jpa.util.xmlpatch.", "com.github.dnault.xmlpatch.");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[0-9]{1,9}");
     private static final Pattern VALID_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Logger log = LoggerFactory.getLogger(ErrorResponseInterceptor.class);
@@ -89,7 +92,7 @@ public class ErrorResponseInterceptor {
         if (failure instanceof BaseServerResponseException known && known.getStatusCode() != 500) {
             return withoutJavaNames(known);
         }
-        if (request.getRestOperationType() == RestOperationTypeEnum.PATCH && !causedByStorage(failure)) {
+        if (request.getRestOperationType() == RestOperationTypeEnum.PATCH && thrownApplyingPatch(failure)) {
             // HAPI wraps whatever applying the patch document threw (a FHIRPath Patch that is not Parameters, a path
             // it cannot parse, XML that is not XML) in a 500; the document is the client's
             log.info("PATCH {} refused: the patch document could not be applied ({})", request.getRequestPath(),
@@ -158,14 +161,22 @@ public class ErrorResponseInterceptor {
         }
     }
 
-    private static boolean causedByStorage(Throwable failure) {
+    /** Whether HAPI's patch code threw while applying the document, rather than the storage. */
+    private static boolean thrownApplyingPatch(Throwable failure) {
+        boolean inPatchCode = false;
         for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
             if (cause instanceof SQLException || cause instanceof DataAccessException
                     || cause instanceof jakarta.persistence.PersistenceException) {
-                return true;
+                return false;
+            }
+            for (StackTraceElement frame : cause.getStackTrace()) {
+                if (HAPI_PATCH_PACKAGES.stream().anyMatch(frame.getClassName()::startsWith)) {
+                    inPatchCode = true;
+                    break;
+                }
             }
         }
-        return false;
+        return inPatchCode;
     }
 
     private static Throwable rootCause(Throwable failure) {
