@@ -49,7 +49,10 @@ public class ErrorResponseInterceptor {
 
     /** HAPI's message code for a request body in a Content-Type it cannot parse. */
     private static final int UNSUPPORTED_CONTENT_TYPE = 449;
-    /** HAPI's message code for a write the database refused (a constraint), which quotes the SQL statement. */
+    /**
+     * HAPI's message code for a conflicting write: a delete of a referenced resource, or a constraint the database
+     * enforced, in which case HAPI quotes the SQL statement.
+     */
     private static final int DATA_INTEGRITY_VIOLATION = 550;
     private static final Pattern JAVA_EXCEPTION =
             Pattern.compile("\\b(?:java|javax|jakarta|org|com|ca)\\.[\\w.$]+(?:Exception|Error):?\\s*");
@@ -82,7 +85,8 @@ public class ErrorResponseInterceptor {
                     + "store (SQL state " + dataError + "); nothing was stored");
         }
         if (failure instanceof ResourceVersionConflictException conflict && conflict.getMessage() != null
-                && conflict.getMessage().startsWith(Msg.code(DATA_INTEGRITY_VIOLATION))) {
+                && conflict.getMessage().startsWith(Msg.code(DATA_INTEGRITY_VIOLATION))
+                && (causedByStorage(failure) || conflict.getMessage().contains("SQL"))) {
             // HAPI puts the failed SQL statement into this message: the client learns what happened, not the SQL
             log.info("{} {} refused: the database refused a concurrent write ({})", request.getRequestType(),
                     request.getRequestPath(), Msg.code(DATA_INTEGRITY_VIOLATION));
@@ -161,22 +165,37 @@ public class ErrorResponseInterceptor {
         }
     }
 
-    /** Whether HAPI's patch code threw while applying the document, rather than the storage. */
+    /**
+     * Whether applying the client's document failed, rather than the storage: HAPI's patch code threw, or HAPI could
+     * not even pass the body to its patch method (a FHIRPath Patch that is not a Parameters resource).
+     */
     private static boolean thrownApplyingPatch(Throwable failure) {
-        boolean inPatchCode = false;
+        if (causedByStorage(failure)) {
+            return false;
+        }
         for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-            if (cause instanceof SQLException || cause instanceof DataAccessException
-                    || cause instanceof jakarta.persistence.PersistenceException) {
-                return false;
+            StackTraceElement[] frames = cause.getStackTrace();
+            if (cause instanceof IllegalArgumentException && frames.length > 0
+                    && frames[0].getClassName().startsWith("jdk.internal.reflect")) {
+                return true;
             }
-            for (StackTraceElement frame : cause.getStackTrace()) {
+            for (StackTraceElement frame : frames) {
                 if (HAPI_PATCH_PACKAGES.stream().anyMatch(frame.getClassName()::startsWith)) {
-                    inPatchCode = true;
-                    break;
+                    return true;
                 }
             }
         }
-        return inPatchCode;
+        return false;
+    }
+
+    private static boolean causedByStorage(Throwable failure) {
+        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+            if (cause instanceof SQLException || cause instanceof DataAccessException
+                    || cause instanceof jakarta.persistence.PersistenceException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Throwable rootCause(Throwable failure) {

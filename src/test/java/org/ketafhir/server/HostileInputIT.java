@@ -305,6 +305,9 @@ class HostileInputIT extends FhirServerTestBase {
         cases.add(get("$expand of a ValueSet that does not exist", "/ValueSet/$expand?url=http://example.org/no-such-vs"));
         cases.add(new Case("$meta-add with a body that is not Parameters", "POST", "/" + SUBJECT + "/$meta-add",
                 JSON, RECORDS.get("Patient")));
+        cases.add(new Case("POST RiskAssessment: a probability beyond its index column (NUMERIC(19,2))", "POST",
+                "/RiskAssessment", JSON, "{\"resourceType\":\"RiskAssessment\",\"status\":\"final\",\"subject\":"
+                        + "{\"reference\":\"" + SUBJECT + "\"},\"prediction\":[{\"probabilityDecimal\":1e20}]}"));
         cases.add(get("_history with a _since that is not an instant", "/Patient/_history?_since=yesterday"));
         cases.add(get("read of an id with forbidden characters", "/Patient/bad$id"));
         cases.add(get("vread of a version that is not a number", "/" + SUBJECT + "/_history/abc"));
