@@ -43,29 +43,13 @@ def ketafhir(java='java', jvm_options=()):
     return command
 
 
-def aot_cache(java, folder, port=18299):
-    """A Java 25 ahead-of-time class cache of the packaged server, from one training start on a throwaway database:
-    the server starts (guide installed, validator warmed), scores one PHQ-9, and stops; the JVM writes the cache as
-    it exits. Returns its path."""
+def aot_cache(java, folder):
+    """A Java 25 ahead-of-time class cache of the packaged server, from one training start that exits once the
+    application context is up (on a throwaway database); returns its path."""
     cache = os.path.join(folder, 'ketafhir.aot')
-    env = dict(os.environ, SERVER_PORT=str(port), SPRING_DATASOURCE_URL=f'jdbc:h2:file:{folder}/training/db')
-    with open(os.path.join(folder, 'training.log'), 'w') as log:
-        process = subprocess.Popen([java, f'-XX:AOTCacheOutput={cache}', '-jar', JAR], cwd=ROOT, env=env,
-                                   stdout=log, stderr=subprocess.STDOUT)
-        base = f'http://127.0.0.1:{port}/fhir'
-        deadline = time.monotonic() + 600
-        while time.monotonic() < deadline:
-            status, _ = request('PUT', f'{base}/Patient/training', {'resourceType': 'Patient', 'id': 'training'})
-            if status in (200, 201):
-                break
-            time.sleep(0.5)
-        status, _ = request('POST', base + '/QuestionnaireResponse', phq9('Patient/training'))
-        if status != 201:
-            raise SystemExit(f'training run: PHQ-9 answered {status}; see {log.name}')
-        process.terminate()
-        process.wait(timeout=600)
-    if not os.path.exists(cache):
-        raise SystemExit(f'training run wrote no cache; see {log.name}')
+    subprocess.run([java, f'-XX:AOTCacheOutput={cache}', '-Dspring.context.exit=onRefresh', '-jar', JAR,
+                    '--server.port=0', f'--spring.datasource.url=jdbc:h2:file:{folder}/training/db'],
+                   cwd=ROOT, check=True, capture_output=True)
     return cache
 
 

@@ -38,7 +38,7 @@ class OutcomeIndexRebuildIT {
 
     @Test
     void shouldNeitherLoseNorDoubleAFactWrittenWhileTheIndexIsRebuilt() throws Exception {
-        Map<String, String> database = TestDatabase.fresh("outcome-rebuild");
+        Map<String, String> database = TestDatabase.fresh("outcome_rebuild");
         String patient = "rebuild-" + UUID.randomUUID().toString().substring(0, 8);
 
         try (ServerProcess server = ServerProcess.start("outcome-rebuild-first", database)) {

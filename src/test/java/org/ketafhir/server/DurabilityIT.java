@@ -86,7 +86,7 @@ class DurabilityIT {
     @Test
     void shouldKeepWritesAcknowledgedJustBeforeKill9OnAnOperatorsOwnDatabaseUrl() throws Exception {
         Map<String, String> database = TestDatabase.isPostgres()
-                ? TestDatabase.fresh("durability-own-url")
+                ? TestDatabase.fresh("durability_own_url")
                 : Map.of("spring.datasource.url", "jdbc:h2:file:" + Path.of("target", "it-data",
                         "own-url-" + UUID.randomUUID(), "clinic").toAbsolutePath());
         String run = UUID.randomUUID().toString();
