@@ -15,7 +15,10 @@ import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.util.BundleUtil;
+import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -96,11 +99,13 @@ public class ErrorResponseInterceptor {
         if (failure instanceof BaseServerResponseException known && known.getStatusCode() != 500) {
             return withoutJavaNames(known);
         }
+        List<Throwable> chain = causes(failure);
+        Throwable rootCause = chain.get(chain.size() - 1);
         if (request.getRestOperationType() == RestOperationTypeEnum.PATCH && thrownApplyingPatch(failure)) {
             // HAPI wraps whatever applying the patch document threw (a FHIRPath Patch that is not Parameters, a path
             // it cannot parse, XML that is not XML) in a 500; the document is the client's
             log.info("PATCH {} refused: the patch document could not be applied ({})", request.getRequestPath(),
-                    rootCause(failure).getClass().getSimpleName());
+                    rootCause.getClass().getSimpleName());
             return new InvalidRequestException("The PATCH document could not be applied to " + request.getRequestPath()
                     + ": a FHIRPath Patch is a Parameters resource of 'operation' parts (type, path, name, value) with "
                     + "valid FHIRPath paths; a JSON Patch is an RFC 6902 array; an XML Patch is RFC 5261 XML");
@@ -127,15 +132,11 @@ public class ErrorResponseInterceptor {
 
     /** The SQL state of a data exception (class 22) among the causes, or null. */
     private static String sqlDataException(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("22")) {
-                return sql.getSQLState();
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return null;
+        return causes(failure).stream()
+                .filter(cause -> cause instanceof SQLException sql && sql.getSQLState() != null
+                        && sql.getSQLState().startsWith("22"))
+                .map(cause -> ((SQLException) cause).getSQLState())
+                .findFirst().orElse(null);
     }
 
     /** Paging parameters of any request, operations included: {@code $everything?_count=many} failed with 500. */
@@ -170,40 +171,27 @@ public class ErrorResponseInterceptor {
      * not even pass the body to its patch method (a FHIRPath Patch that is not a Parameters resource).
      */
     private static boolean thrownApplyingPatch(Throwable failure) {
-        if (causedByStorage(failure)) {
-            return false;
-        }
-        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+        return !causedByStorage(failure) && causes(failure).stream().anyMatch(cause -> {
             StackTraceElement[] frames = cause.getStackTrace();
-            if (cause instanceof IllegalArgumentException && frames.length > 0
-                    && frames[0].getClassName().startsWith("jdk.internal.reflect")) {
-                return true;
-            }
-            for (StackTraceElement frame : frames) {
-                if (HAPI_PATCH_PACKAGES.stream().anyMatch(frame.getClassName()::startsWith)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+            return cause instanceof IllegalArgumentException && frames.length > 0
+                    && frames[0].getClassName().startsWith("jdk.internal.reflect")
+                    || Arrays.stream(frames).anyMatch(frame ->
+                            HAPI_PATCH_PACKAGES.stream().anyMatch(frame.getClassName()::startsWith));
+        });
     }
 
     private static boolean causedByStorage(Throwable failure) {
-        for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-            if (cause instanceof SQLException || cause instanceof DataAccessException
-                    || cause instanceof jakarta.persistence.PersistenceException) {
-                return true;
-            }
-        }
-        return false;
+        return causes(failure).stream().anyMatch(cause -> cause instanceof SQLException
+                || cause instanceof DataAccessException || cause instanceof PersistenceException);
     }
 
-    private static Throwable rootCause(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /** The failure and its causes, outermost first. */
+    private static List<Throwable> causes(Throwable failure) {
+        List<Throwable> causes = new ArrayList<>();
+        for (Throwable cause = failure; cause != null && !causes.contains(cause); cause = cause.getCause()) {
+            causes.add(cause);
         }
-        return root;
+        return causes;
     }
 
     /** FHIR R4 ids: 1 to 64 of A-Z, a-z, 0-9, '-' and '.' (datatypes.html#id). */
