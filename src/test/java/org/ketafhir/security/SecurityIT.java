@@ -232,6 +232,97 @@ class SecurityIT {
         assertThat(send("POST", "", json(search), searchOnly).statusCode()).isEqualTo(200);
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // PATCH: HAPI lets the PATCH interaction through for any update grant, then applies the write rules to the
+    // resource before and after the patch. These cases show what that means for a SMART token.
+
+    private static final String JSON_PATCH = "application/json-patch+json";
+
+    @Test
+    void shouldLetAPatientTokenPatchOnlyResourcesInItsOwnCompartment() throws Exception {
+        String patientToken = TestTokens.builder().scope("launch/patient patient/*.cruds").patient(own).sign();
+        String addNote = "[{\"op\":\"add\",\"path\":\"/note\",\"value\":[{\"text\":\"patched\"}]}]";
+        String otherVersion = versionOf("Observation/" + otherObservation);
+
+        HttpResponse<String> ownPatched = send("PATCH", "/Observation/" + ownObservation, addNote, patientToken,
+                "Content-Type", JSON_PATCH);
+        HttpResponse<String> otherPatched = send("PATCH", "/Observation/" + otherObservation, addNote, patientToken,
+                "Content-Type", JSON_PATCH);
+
+        assertThat(ownPatched.statusCode()).as(ownPatched.body()).isEqualTo(200);
+        assertThat(otherPatched.statusCode()).as(otherPatched.body()).isEqualTo(403);
+        assertOperationOutcome(otherPatched);
+        assertThat(versionOf("Observation/" + otherObservation)).isEqualTo(otherVersion);
+    }
+
+    @Test
+    void shouldRefuseAPatchThatMovesAResourceOutOfTheTokensCompartment() throws Exception {
+        String patientToken = TestTokens.builder().scope("launch/patient patient/*.cruds").patient(own).sign();
+        String observation = create("/Observation", observation(own));
+        String jsonPatch = "[{\"op\":\"replace\",\"path\":\"/subject/reference\",\"value\":\"Patient/" + other + "\"}]";
+        org.hl7.fhir.r4.model.Parameters fhirPathPatch = new org.hl7.fhir.r4.model.Parameters();
+        org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent operation = fhirPathPatch.addParameter().setName("operation");
+        operation.addPart().setName("type").setValue(new org.hl7.fhir.r4.model.CodeType("replace"));
+        operation.addPart().setName("path").setValue(new org.hl7.fhir.r4.model.StringType("Observation.subject"));
+        operation.addPart().setName("value").setValue(new Reference("Patient/" + other));
+
+        HttpResponse<String> byJsonPatch = send("PATCH", "/Observation/" + observation, jsonPatch, patientToken,
+                "Content-Type", JSON_PATCH);
+        HttpResponse<String> byFhirPathPatch = send("PATCH", "/Observation/" + observation, json(fhirPathPatch),
+                patientToken);
+
+        assertThat(byJsonPatch.statusCode()).as(byJsonPatch.body()).isEqualTo(403);
+        assertThat(byFhirPathPatch.statusCode()).as(byFhirPathPatch.body()).isEqualTo(403);
+        assertOperationOutcome(byJsonPatch);
+        Observation stored = parse(Observation.class, send("GET", "/Observation/" + observation, null, TestTokens.fullAccess()));
+        assertThat(stored.getSubject().getReference()).isEqualTo("Patient/" + own);
+        assertThat(stored.getMeta().getVersionId()).isEqualTo("1");
+    }
+
+    @Test
+    void shouldRefuseAPatchToATokenThatMayOnlyCreate() throws Exception {
+        String addNote = "[{\"op\":\"add\",\"path\":\"/note\",\"value\":[{\"text\":\"by a create-only token\"}]}]";
+        String patientCreateOnly = TestTokens.builder().scope("launch/patient patient/Observation.c").patient(own).sign();
+        String userCreateOnly = TestTokens.builder().scope("user/Observation.c").sign();
+        String version = versionOf("Observation/" + ownObservation);
+
+        for (String token : List.of(patientCreateOnly, userCreateOnly)) {
+            HttpResponse<String> patched = send("PATCH", "/Observation/" + ownObservation, addNote, token,
+                    "Content-Type", JSON_PATCH);
+            assertThat(patched.statusCode()).as(patched.body()).isEqualTo(403);
+            assertOperationOutcome(patched);
+        }
+        assertThat(versionOf("Observation/" + ownObservation)).isEqualTo(version);
+    }
+
+    @Test
+    void shouldApplyTheCompartmentToAPatchInsideATransactionAndToAConditionalPatch() throws Exception {
+        String patientToken = TestTokens.builder().scope("launch/patient patient/*.cruds").patient(own).sign();
+        String otherVersion = versionOf("Observation/" + otherObservation);
+        org.hl7.fhir.r4.model.Parameters addNote = new org.hl7.fhir.r4.model.Parameters();
+        org.hl7.fhir.r4.model.Parameters.ParametersParameterComponent operation = addNote.addParameter().setName("operation");
+        operation.addPart().setName("type").setValue(new org.hl7.fhir.r4.model.CodeType("add"));
+        operation.addPart().setName("path").setValue(new org.hl7.fhir.r4.model.StringType("Observation"));
+        operation.addPart().setName("name").setValue(new org.hl7.fhir.r4.model.StringType("note"));
+        operation.addPart().setName("value").setValue(new org.hl7.fhir.r4.model.Annotation().setText("in a transaction"));
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setResource(addNote).getRequest().setMethod(Bundle.HTTPVerb.PATCH)
+                .setUrl("Observation/" + otherObservation);
+
+        HttpResponse<String> inTransaction = send("POST", "", json(transaction), patientToken);
+        HttpResponse<String> conditional = send("PATCH", "/Observation?subject=Patient/" + other,
+                "[{\"op\":\"add\",\"path\":\"/note\",\"value\":[{\"text\":\"conditional\"}]}]", patientToken,
+                "Content-Type", JSON_PATCH);
+
+        assertThat(inTransaction.statusCode()).as(inTransaction.body()).isEqualTo(403);
+        assertThat(conditional.statusCode()).as(conditional.body()).isIn(403, 404, 412);
+        assertThat(versionOf("Observation/" + otherObservation)).isEqualTo(otherVersion);
+    }
+
+    private static String versionOf(String path) throws Exception {
+        return parse(Observation.class, send("GET", "/" + path, null, TestTokens.fullAccess())).getMeta().getVersionId();
+    }
+
     @Test
     void shouldLetAPatientTokenSummariseOnlyItsOwnPatientAndCourseAndNoCohort() throws Exception {
         String ownPlan = create("/CarePlan", carePlan(own));
