@@ -160,6 +160,81 @@ class ScoringSignalsIT extends FhirServerTestBase {
         assertThat(tasksOf(low)).isEmpty();
     }
 
+    @Test
+    void anAmendmentOfItem9FromOneToThreeShouldEscalateTheOpenTaskAndTheFlag() {
+        String patient = newPatient();
+        // item 9 = 1: positive screen, Task urgent
+        IdType id = create(phq9(patient, "2026-03-02T09:30:00Z", 1, 1, 0, 0, 0, 0, 0, 0, 1));
+        assertThat(single(tasksOf(patient)).getPriority()).isEqualTo(TaskPriority.URGENT);
+
+        // amended: item 9 = 3 ("nearly every day") is the urgent rule, Task asap (FHIR ranks asap above urgent)
+        QuestionnaireResponse amended = phq9(patient, "2026-03-02T09:30:00Z", 1, 1, 0, 0, 0, 0, 0, 0, 3);
+        amended.setId(id.toUnqualifiedVersionless());
+        amended.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.AMENDED);
+        client().update().resource(amended).execute();
+
+        Flag flag = single(flagsOf(patient));
+        assertThat(flag.getIdElement().getIdPart()).isEqualTo("signal-" + id.getIdPart());
+        assertThat(flag.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(flag.getCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("suicidal-ideation-urgent", "phq-9-item-9-urgent");
+        Task task = single(tasksOf(patient));
+        assertThat(task.getIdElement().getIdPart()).isEqualTo("signal-review-" + id.getIdPart());
+        assertThat(task.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(task.getPriority()).isEqualTo(TaskPriority.ASAP);
+        assertThat(task.getReasonCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("suicidal-ideation-urgent", "phq-9-item-9-urgent");
+
+        // the same amendment retried: as severe as what is stored, nothing is written
+        client().update().resource(amended).execute();
+        assertThat(single(tasksOf(patient)).getMeta().getVersionId()).isEqualTo("2");
+        assertThat(single(flagsOf(patient)).getMeta().getVersionId()).isEqualTo("2");
+
+        // amended again down to item 9 = 1: never de-escalated on its own, the asap Task and urgent Flag stay
+        QuestionnaireResponse lower = phq9(patient, "2026-03-02T09:30:00Z", 1, 1, 0, 0, 0, 0, 0, 0, 1);
+        lower.setId(id.toUnqualifiedVersionless());
+        lower.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.AMENDED);
+        client().update().resource(lower).execute();
+        assertThat(single(tasksOf(patient)).getPriority()).isEqualTo(TaskPriority.ASAP);
+        assertThat(single(flagsOf(patient)).getCode().getCodingFirstRep().getCode()).isEqualTo("suicidal-ideation-urgent");
+        assertThat(single(tasksOf(patient)).getMeta().getVersionId()).isEqualTo("2");
+    }
+
+    @Test
+    void cssrsModerateToHighAfterTheClinicianClosedTheTaskShouldRaiseANewTaskForTheWorseSignal() {
+        String patient = newPatient();
+        // Q1 yes, Q2 yes, Q3 (method) yes, Q4 no, Q5 no, Q6 no -> moderate: Task urgent
+        IdType id = create(cssrs(patient, "2026-03-02T09:30:00Z", true, true, true, false, false, false));
+        Task reviewed = single(tasksOf(patient));
+        reviewed.setStatus(TaskStatus.COMPLETED);
+        client().update().resource(reviewed).execute();
+
+        // a new version: Q4 (intent) yes -> high
+        QuestionnaireResponse amended = cssrs(patient, "2026-03-02T09:30:00Z", true, true, true, true, false, false);
+        amended.setId(id.toUnqualifiedVersionless());
+        client().update().resource(amended).execute();
+
+        List<Task> tasks = tasksOf(patient);
+        assertThat(tasks).hasSize(2);
+        Task closed = tasks.stream().filter(t -> t.getIdElement().getIdPart().equals("signal-review-" + id.getIdPart()))
+                .findFirst().orElseThrow();
+        assertThat(closed.getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(closed.getPriority()).isEqualTo(TaskPriority.URGENT);
+        Task escalated = tasks.stream().filter(t -> t != closed).findFirst().orElseThrow();
+        assertThat(escalated.getIdElement().getIdPart()).isEqualTo("signal-review-" + id.getIdPart() + "-c-ssrs-risk-high");
+        assertThat(escalated.getStatus()).isEqualTo(TaskStatus.REQUESTED);
+        assertThat(escalated.getPriority()).isEqualTo(TaskPriority.ASAP);
+        // the Flag was still active: updated in place to the worse signal, and the new Task points at it
+        Flag flag = single(flagsOf(patient));
+        assertThat(flag.getCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("suicidal-ideation-urgent", "c-ssrs-risk-high");
+        assertThat(escalated.getFocus().getReference()).isEqualTo("Flag/" + flag.getIdElement().getIdPart());
+
+        // retried: the escalated Task exists, nothing new
+        client().update().resource(amended).execute();
+        assertThat(tasksOf(patient)).hasSize(2);
+    }
+
     private static String evidenceOf(Flag flag) {
         return ((Reference) flag.getExtensionByUrl("http://hl7.org/fhir/StructureDefinition/flag-detail").getValue())
                 .getReference();
