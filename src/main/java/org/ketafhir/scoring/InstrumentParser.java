@@ -280,6 +280,7 @@ final class InstrumentParser {
         SignalLevel level = null;
         String expression = null;
         List<String> evidence = new ArrayList<>();
+        Coding observation = null;
         for (Extension sub : rule.getExtension()) {
             String what = "instrument-safety-rule." + sub.getUrl();
             switch (sub.getUrl()) {
@@ -287,13 +288,14 @@ final class InstrumentParser {
                 case "level" -> level = SignalLevel.fromCode(string(sub, what));
                 case "expression" -> expression = fhirPath(sub, what);
                 case "evidence" -> evidence.add(knownItem(string(sub, what), what));
+                case "observation" -> observation = coding(sub, what);
                 default -> throw fail("unknown sub-extension " + what);
             }
         }
         if (signal == null || level == null || expression == null || evidence.isEmpty()) {
             throw fail("a safety rule needs signal, level, expression and at least one evidence item");
         }
-        return new SafetyRule(signal, level, expression, evidence);
+        return new SafetyRule(signal, level, expression, evidence, observation);
     }
 
     private String knownItem(String linkId, String what) {

@@ -13,8 +13,10 @@ import org.hl7.fhir.r4.model.Coding;
  * @param level the level of the signal
  * @param expression the FHIRPath expression, returning a boolean
  * @param evidenceLinkIds the items whose answers are the evidence of the signal
+ * @param observation the code of the Observation that records the rule's result (C-SSRS: LOINC 93374-7), or null
  */
-public record SafetyRule(Coding signal, SignalLevel level, String expression, List<String> evidenceLinkIds) {
+public record SafetyRule(
+        Coding signal, SignalLevel level, String expression, List<String> evidenceLinkIds, Coding observation) {
 
     public SafetyRule {
         evidenceLinkIds = List.copyOf(evidenceLinkIds);

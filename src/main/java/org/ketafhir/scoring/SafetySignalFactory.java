@@ -26,7 +26,11 @@ import org.hl7.fhir.r4.model.Task.TaskStatus;
  *       {@code suicidal-ideation-positive-screen}, Task priority {@code urgent} (a same-day risk assessment);</li>
  *   <li>urgent (PHQ-9 item 9 = 3) and high (C-SSRS screener): Flag code {@code suicidal-ideation-urgent}, Task
  *       priority {@code asap}, which FHIR's request-priority ranks above urgent;</li>
- *   <li>low (C-SSRS screener, wish to be dead or thoughts without method) and none: no signal.</li>
+ *   <li>low (C-SSRS screener, wish to be dead or thoughts without method): no Flag, a Task of priority
+ *       {@code routine} to refer the patient for a behavioural-health assessment (Columbia triage);</li>
+ *   <li>unanswered (PHQ-9 item 9 left blank): no Flag (nothing was screened), a Task of priority {@code urgent}
+ *       to ask the question today;</li>
+ *   <li>none: no signal.</li>
  * </ul>
  * Both resources point to the response as their evidence: the Flag through the core extension flag-detail, the
  * Task through {@code reasonReference}; the Task's {@code focus} is the Flag.
@@ -38,7 +42,7 @@ public final class SafetySignalFactory {
     public static final String KETAFHIR_CODE_SYSTEM = "http://ketafhir.org/fhir/CodeSystem/ketafhir";
     public static final String FLAG_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/flag-category";
 
-    /** A signal to raise: the Flag and the Task, not yet linked to each other or given ids. */
+    /** A signal to raise: the Flag (null when the signal raises a Task only) and the Task, not yet linked or given ids. */
     public record Signal(Flag flag, Task task) {}
 
     /** Whether the safety result calls for a Flag and a Task. */
@@ -63,21 +67,24 @@ public final class SafetySignalFactory {
         Coding signalCode = safety.rule().signal();
         String summary = summary(safety, evidence);
 
-        Flag flag = new Flag();
-        flag.getMeta().addProfile(SAFETY_FLAG_PROFILE);
-        flag.addExtension(FLAG_DETAIL_EXTENSION, evidence.copy());
-        flag.setStatus(FlagStatus.ACTIVE);
-        flag.addCategory(new CodeableConcept(new Coding(FLAG_CATEGORY_SYSTEM, "safety", "Safety")));
-        CodeableConcept code = new CodeableConcept(severity.flagCode());
-        code.addCoding(signalCode.copy());
-        code.setText(summary);
-        flag.setCode(code);
-        flag.setSubject(response.getSubject().copy());
-        if (response.hasAuthored()) {
-            flag.getPeriod().setStartElement(response.getAuthoredElement().copy());
-        }
-        if (response.hasEncounter()) {
-            flag.setEncounter(response.getEncounter().copy());
+        Flag flag = null;
+        if (severity.flagCode() != null) {
+            flag = new Flag();
+            flag.getMeta().addProfile(SAFETY_FLAG_PROFILE);
+            flag.addExtension(FLAG_DETAIL_EXTENSION, evidence.copy());
+            flag.setStatus(FlagStatus.ACTIVE);
+            flag.addCategory(new CodeableConcept(new Coding(FLAG_CATEGORY_SYSTEM, "safety", "Safety")));
+            CodeableConcept code = new CodeableConcept(severity.flagCode());
+            code.addCoding(signalCode.copy());
+            code.setText(summary);
+            flag.setCode(code);
+            flag.setSubject(response.getSubject().copy());
+            if (response.hasAuthored()) {
+                flag.getPeriod().setStartElement(response.getAuthoredElement().copy());
+            }
+            if (response.hasEncounter()) {
+                flag.setEncounter(response.getEncounter().copy());
+            }
         }
 
         Task task = new Task();
@@ -85,14 +92,18 @@ public final class SafetySignalFactory {
         task.setIntent(TaskIntent.ORDER);
         task.setPriority(severity.taskPriority());
         task.setCode(new CodeableConcept().setText("Suicide risk review"));
-        task.setDescription(summary + " Review the response and assess suicide risk" + severity.when());
+        task.setDescription(summary + " " + severity.action());
         task.setFor(response.getSubject().copy());
         if (response.hasEncounter()) {
             task.setEncounter(response.getEncounter().copy());
         }
         task.setAuthoredOn(now);
         task.setLastModified(now);
-        task.setReasonCode(new CodeableConcept(severity.flagCode()).addCoding(signalCode.copy()));
+        CodeableConcept reason = new CodeableConcept();
+        if (severity.flagCode() != null) {
+            reason.addCoding(severity.flagCode());
+        }
+        task.setReasonCode(reason.addCoding(signalCode.copy()));
         task.setReasonReference(evidence.copy());
         return Optional.of(new Signal(flag, task));
     }
@@ -114,38 +125,44 @@ public final class SafetySignalFactory {
         return switch (level) {
             case POSITIVE, MODERATE -> Optional.of(Severity.POSITIVE_SCREEN);
             case URGENT, HIGH -> Optional.of(Severity.URGENT);
-            case NONE, LOW -> Optional.empty();
+            case LOW -> Optional.of(Severity.REFERRAL);
+            case UNANSWERED -> Optional.of(Severity.NOT_SCREENED);
+            case NONE -> Optional.empty();
         };
     }
 
     private enum Severity {
         POSITIVE_SCREEN("suicidal-ideation-positive-screen", "Positive suicidal-ideation screen", TaskPriority.URGENT,
-                " today."),
+                "Review the response and assess suicide risk today."),
         URGENT("suicidal-ideation-urgent", "Urgent suicidal-ideation screen", TaskPriority.ASAP,
-                " as soon as possible.");
+                "Review the response and assess suicide risk as soon as possible."),
+        REFERRAL(null, null, TaskPriority.ROUTINE, "Refer the patient for a behavioural-health assessment."),
+        NOT_SCREENED(null, null, TaskPriority.URGENT,
+                "Ask the patient about thoughts of death or self-harm today and record the answer.");
 
         private final String code;
         private final String display;
         private final TaskPriority taskPriority;
-        private final String when;
+        private final String action;
 
-        Severity(String code, String display, TaskPriority taskPriority, String when) {
+        Severity(String code, String display, TaskPriority taskPriority, String action) {
             this.code = code;
             this.display = display;
             this.taskPriority = taskPriority;
-            this.when = when;
+            this.action = action;
         }
 
+        /** The Flag's code, or null when the signal raises a Task only. */
         Coding flagCode() {
-            return new Coding(KETAFHIR_CODE_SYSTEM, code, display);
+            return code == null ? null : new Coding(KETAFHIR_CODE_SYSTEM, code, display);
         }
 
         TaskPriority taskPriority() {
             return taskPriority;
         }
 
-        String when() {
-            return when;
+        String action() {
+            return action;
         }
     }
 }

@@ -1,11 +1,13 @@
 package org.ketafhir.scoring;
 
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
@@ -122,7 +124,14 @@ final class ScoringStorageInterceptor {
             observations.get(i).setId(id);
             stored.add(id);
         }
-        store.save(observations, transaction);
+        scored.safetyObservation().ifPresent(observation -> {
+            String id = DerivedResourceIds.observation(responseId, observation.getCode().getCodingFirstRep());
+            observation.setId(id);
+            stored.add(id);
+        });
+        List<Observation> all = new ArrayList<>(observations);
+        scored.safetyObservation().ifPresent(all::add);
+        store.save(all, transaction);
         if (scored.signal().isPresent()) {
             raise(responseId, scored, transaction);
         }
@@ -140,7 +149,9 @@ final class ScoringStorageInterceptor {
     private void raise(String responseId, ResponseScorer.Scored scored, TransactionDetails transaction) {
         SafetySignalFactory.Signal signal = scored.signal().orElseThrow();
         SafetyRule rule = scored.result().safety().rule();
-        String flagId = raiseFlag(responseId, scored.instrument(), rule, signal.flag(), transaction);
+        String flagId = signal.flag() == null
+                ? null
+                : raiseFlag(responseId, scored.instrument(), rule, signal.flag(), transaction);
         raiseTask(responseId, scored.instrument(), rule, signal.task(), flagId, transaction);
     }
 
@@ -215,9 +226,11 @@ final class ScoringStorageInterceptor {
                 .anyMatch(r -> store.everExisted(type, idOf.apply(responseId, r.signal())));
     }
 
+    /** The ids of every Observation the instrument can derive from the response: its scores and safety results. */
     private static List<String> observationIds(String responseId, Optional<Instrument> instrument) {
-        return instrument.map(i -> i.scores().stream()
-                        .map(score -> DerivedResourceIds.observation(responseId, score.code()))
+        return instrument.map(i -> Stream.concat(
+                                i.scores().stream().map(ScoreDefinition::code), i.safetyObservationCodes().stream())
+                        .map(code -> DerivedResourceIds.observation(responseId, code))
                         .toList())
                 .orElse(List.of());
     }
