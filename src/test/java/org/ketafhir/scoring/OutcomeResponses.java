@@ -59,6 +59,26 @@ public final class OutcomeResponses {
         return response;
     }
 
+    /** A completed MADRS, items 1 to 10 rated 0-6 as valueInteger. */
+    static QuestionnaireResponse madrs(String patient, String authored, int... ratings) {
+        return numbered("http://ketafhir.org/fhir/Questionnaire/madrs", "madrs-", patient, authored, ratings);
+    }
+
+    /** A completed QIDS-SR16, items 1 to 16 rated 0-3 as valueInteger. */
+    static QuestionnaireResponse qidsSr16(String patient, String authored, int... ratings) {
+        return numbered("http://ketafhir.org/fhir/Questionnaire/qids-sr16", "qids-sr16-", patient, authored, ratings);
+    }
+
+    private static QuestionnaireResponse numbered(
+            String questionnaire, String prefix, String patient, String authored, int... ratings) {
+        QuestionnaireResponse response = completed(questionnaire, patient, authored);
+        for (int i = 0; i < ratings.length; i++) {
+            response.addItem().setLinkId(prefix + String.format("%02d", i + 1)).addAnswer()
+                    .setValue(new IntegerType(ratings[i]));
+        }
+        return response;
+    }
+
     static QuestionnaireResponse completed(String questionnaire, String patient, String authored) {
         QuestionnaireResponse response = new QuestionnaireResponse();
         response.setQuestionnaire(questionnaire);

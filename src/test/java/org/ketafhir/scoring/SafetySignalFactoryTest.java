@@ -110,12 +110,78 @@ class SafetySignalFactoryTest {
     }
 
     @Test
-    void cssrsLowShouldRaiseNothing() {
-        // Q1 yes, Q2 no (Q3-5 not asked), Q6 no -> low: no signal
+    void cssrsLowShouldRaiseARoutineReferralTaskWithoutAFlag() {
+        // Q1 yes, Q2 no (Q3-5 not asked), Q6 no -> low: Columbia triage refers to behavioural health, no chart Flag
         QuestionnaireResponse response = cssrs(YES, NO, null, null, null, NO);
         assertThat(processor.score(response).orElseThrow().safety().level()).isEqualTo(SignalLevel.LOW);
 
-        assertThat(signalOf(response)).isEmpty();
+        SafetySignalFactory.Signal signal = signalOf(response).orElseThrow();
+
+        assertThat(signal.flag()).isNull();
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.ROUTINE);
+        assertThat(signal.task().getReasonCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("c-ssrs-risk-low");
+        assertThat(signal.task().getDescription()).contains("behavioural-health");
+    }
+
+    @Test
+    void cssrsAllNoShouldRaiseNothing() {
+        // Q1 no, Q2 no (Q3-5 not asked), Q6 no -> no risk level
+        assertThat(signalOf(cssrs(NO, NO, null, null, null, NO))).isEmpty();
+    }
+
+    @Test
+    void phq9Item9LeftUnansweredShouldRaiseAnUrgentTaskToAskItButNoFlag() {
+        // items 1-8 answered, item 9 absent: no total (no prorating), nothing screened -> ask today
+        QuestionnaireResponse response = phq9(1, 1, 1, 1, 1, 1, 1, 1);
+        assertThat(processor.score(response).orElseThrow().safety().level()).isEqualTo(SignalLevel.UNANSWERED);
+
+        SafetySignalFactory.Signal signal = signalOf(response).orElseThrow();
+
+        assertThat(signal.flag()).isNull();
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.URGENT);
+        assertThat(signal.task().getReasonCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("phq-9-item-9-unanswered");
+        assertThat(signal.task().getDescription()).contains("Ask the patient");
+    }
+
+    @Test
+    void madrsItem10ShouldBePositiveFromTwoAndUrgentFromFour() {
+        // manual anchors: 0-1 enjoys life, 2-3 fleeting suicidal thoughts, 4-5 suicide considered, 6 explicit plans;
+        // thresholds [c]: >= 2 positive (Task urgent), >= 4 urgent (Task asap). Items 1-9 are 0.
+        assertThat(signalOf(madrs(1))).isEmpty();
+        assertLevel(madrs(2), "suicidal-ideation-positive-screen", "madrs-item-10-positive", TaskPriority.URGENT);
+        assertLevel(madrs(3), "suicidal-ideation-positive-screen", "madrs-item-10-positive", TaskPriority.URGENT);
+        assertLevel(madrs(4), "suicidal-ideation-urgent", "madrs-item-10-urgent", TaskPriority.ASAP);
+        assertLevel(madrs(6), "suicidal-ideation-urgent", "madrs-item-10-urgent", TaskPriority.ASAP);
+    }
+
+    @Test
+    void qidsItem12ShouldBePositiveFromOneAndUrgentAtThree() {
+        // item 12: 0 no thoughts of death, 1 life empty / not worth living, 2 suicide several times a week,
+        // 3 several times a day in detail, plans or an attempt; thresholds [c]: >= 1 positive, 3 urgent
+        assertThat(signalOf(qids(0))).isEmpty();
+        assertLevel(qids(1), "suicidal-ideation-positive-screen", "qids-sr16-item-12-positive", TaskPriority.URGENT);
+        assertLevel(qids(2), "suicidal-ideation-positive-screen", "qids-sr16-item-12-positive", TaskPriority.URGENT);
+        assertLevel(qids(3), "suicidal-ideation-urgent", "qids-sr16-item-12-urgent", TaskPriority.ASAP);
+    }
+
+    private void assertLevel(QuestionnaireResponse response, String flagCode, String signal, TaskPriority priority) {
+        SafetySignalFactory.Signal raised = signalOf(response).orElseThrow();
+        assertThat(raised.flag().getCode().getCoding()).extracting(Coding::getCode).containsExactly(flagCode, signal);
+        assertThat(raised.task().getPriority()).isEqualTo(priority);
+    }
+
+    /** A MADRS with items 1-9 rated 0 and item 10 (suicidal thoughts) as given. */
+    private static QuestionnaireResponse madrs(int item10) {
+        return OutcomeResponses.madrs("Patient/p-1", "2026-03-02T09:30:00+01:00",
+                0, 0, 0, 0, 0, 0, 0, 0, 0, item10);
+    }
+
+    /** A QIDS-SR16 with every item 0 but item 12 (thoughts of death or suicide). */
+    private static QuestionnaireResponse qids(int item12) {
+        return OutcomeResponses.qidsSr16("Patient/p-1", "2026-03-02T09:30:00+01:00",
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, item12, 0, 0, 0, 0);
     }
 
     private Optional<SafetySignalFactory.Signal> signalOf(QuestionnaireResponse response) {
