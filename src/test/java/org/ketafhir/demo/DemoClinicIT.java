@@ -106,7 +106,7 @@ class DemoClinicIT extends FhirServerTestBase {
         assertThat(count("MedicationAdministration?subject=" + patient)).isEqualTo(sent.get("MedicationAdministration"));
         assertThat(count("Observation?subject=" + patient + "&_profile=http://ketafhir.org/fhir/StructureDefinition/outcome-score"))
                 .as("score Observations of " + patient).isEqualTo(scores);
-        assertThat(count("Observation?subject=" + patient + "&code=http://loinc.org|93374-7"))
+        assertThat(count("Observation?subject=" + patient + "&code=http://loinc.org%7C93374-7"))
                 .as("C-SSRS risk levels of " + patient).isEqualTo(riskLevels);
         assertThat(count("Observation?subject=" + patient)).isEqualTo(sent.get("Observation") + scores + riskLevels);
         assertThat(count("AdverseEvent?subject=" + patient)).isEqualTo(sent.getOrDefault("AdverseEvent", 0));
