@@ -64,7 +64,8 @@ final class SignalEscalation {
         return rank(a) >= rank(b) ? a : b;
     }
 
-    private static int rank(TaskPriority priority) {
+    /** routine 0, urgent 1, asap 2, stat 3; none -1. */
+    static int rank(TaskPriority priority) {
         return priority == null ? -1 : PRIORITIES.indexOf(priority);
     }
 

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Level of a safety signal, as declared by the {@code level} of an instrument-safety-rule.
+ * Level of a safety signal, as declared by the {@code level} of an instrument-safety-rule. It names the signal for
+ * people and reports; what the signal raises (Flag, Task priority, wording) is the rule's policy, not the level.
  * The depression scales' suicide items (PHQ-9 item 9, MADRS item 10, QIDS-SR16 item 12) use POSITIVE and URGENT, and
  * PHQ-9 UNANSWERED for item 9 left blank; the C-SSRS screener uses LOW, MODERATE and HIGH.
  */

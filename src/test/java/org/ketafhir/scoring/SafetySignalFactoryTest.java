@@ -3,14 +3,18 @@ package org.ketafhir.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Flag.FlagStatus;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.Task.TaskIntent;
 import org.hl7.fhir.r4.model.Task.TaskPriority;
@@ -164,6 +168,32 @@ class SafetySignalFactoryTest {
         assertLevel(qids(1), "suicidal-ideation-positive-screen", "qids-sr16-item-12-positive", TaskPriority.URGENT);
         assertLevel(qids(2), "suicidal-ideation-positive-screen", "qids-sr16-item-12-positive", TaskPriority.URGENT);
         assertLevel(qids(3), "suicidal-ideation-urgent", "qids-sr16-item-12-urgent", TaskPriority.ASAP);
+    }
+
+    @Test
+    void aPolicyChangedInTheGuideShouldChangeTheSignalWithoutJava() {
+        // a synthetic instrument whose one rule states: Flag code "dosing-review", Task stat, its own action
+        Questionnaire q = TestQuestionnaires.threeItems("http://example.org/Questionnaire/policy");
+        var rule = TestQuestionnaires.safetyRule("high", "item.where(linkId = 'a' and answer.value >= 2).exists()", "a");
+        rule.getExtensionByUrl("priority").setValue(new CodeType("stat"));
+        rule.getExtensionByUrl("action").setValue(new StringType("Call the patient now."));
+        rule.addExtension("flag", new Coding("http://example.org/flags", "dosing-review", "Review before dosing"));
+        q.addExtension(rule);
+        ScoringProcessor custom = new ScoringProcessor(InstrumentCatalog.of(List.of(q)));
+        QuestionnaireResponse response = response("http://example.org/Questionnaire/policy");
+        // a = 2 (>= 2: the rule holds), b = 0, c = 0
+        response.addItem().setLinkId("a").addAnswer().setValue(new IntegerType(2));
+        response.addItem().setLinkId("b").addAnswer().setValue(new IntegerType(0));
+        response.addItem().setLinkId("c").addAnswer().setValue(new IntegerType(0));
+
+        SafetySignalFactory.Signal signal = factory.create(custom.score(response).orElseThrow().safety(), response,
+                EVIDENCE, NOW).orElseThrow();
+
+        assertThat(signal.flag().getCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("dosing-review", "signal-high");
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.STAT);
+        assertThat(signal.task().getDescription()).isEqualTo("signal-high (item a = 2) in QuestionnaireResponse/qr-7."
+                + " Call the patient now.");
     }
 
     private void assertLevel(QuestionnaireResponse response, String flagCode, String signal, TaskPriority priority) {
