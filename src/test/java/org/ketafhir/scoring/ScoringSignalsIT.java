@@ -161,6 +161,8 @@ class ScoringSignalsIT extends FhirServerTestBase {
         assertThat(single(flagsOf(high)).getCode().getCoding()).extracting(Coding::getCode)
                 .contains("suicidal-ideation-urgent", "c-ssrs-risk-high");
         assertThat(single(tasksOf(high)).getPriority()).isEqualTo(TaskPriority.ASAP);
+        // the wording is the rule's action in the guide (Columbia triage: high -> immediate safety, emergency evaluation)
+        assertThat(single(tasksOf(high)).getDescription()).contains("Take immediate safety precautions");
         // low: Columbia triage refers to behavioural health, a routine Task and no Flag on the chart
         assertThat(flagsOf(low)).isEmpty();
         Task referral = single(tasksOf(low));
@@ -179,6 +181,28 @@ class ScoringSignalsIT extends FhirServerTestBase {
         assertThat(lowRisk.getDerivedFromFirstRep().getReference())
                 .isEqualTo("QuestionnaireResponse/" + lowResponse.getIdPart());
         assertThat(search("Observation?subject=" + none, Observation.class)).isEmpty();
+    }
+
+    @Test
+    void extractOfACssrsLowScreenShouldReturnTheRiskLevelAndTheReferralTaskWithTheGuidesWording() {
+        String patient = newPatient();
+        // Q1 yes, Q2 no, Q6 no -> low: the guide's policy is no Flag, a routine Task with the referral sentence
+        QuestionnaireResponse low = cssrs(patient, "2026-03-02T09:30:00Z", true, false, null, null, null, false);
+
+        Bundle bundle = client().operation().onType(QuestionnaireResponse.class).named("$extract")
+                .withParameter(org.hl7.fhir.r4.model.Parameters.class, "questionnaire-response", low)
+                .returnResourceType(Bundle.class).execute();
+
+        List<Resource> resources = bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
+        assertThat(resources).hasSize(2);
+        Observation risk = (Observation) resources.get(0);
+        assertThat(risk.getCode().getCodingFirstRep().getCode()).isEqualTo("93374-7");
+        assertThat(risk.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("c-ssrs-risk-low");
+        Task referral = (Task) resources.get(1);
+        assertThat(referral.getPriority()).isEqualTo(TaskPriority.ROUTINE);
+        assertThat(referral.getDescription()).endsWith("Refer the patient for a behavioural-health assessment.");
+        assertThat(search("Observation?subject=" + patient, Observation.class)).isEmpty();
+        assertThat(tasksOf(patient)).isEmpty();
     }
 
     @Test
