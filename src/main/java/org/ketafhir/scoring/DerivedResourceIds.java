@@ -13,8 +13,10 @@ import org.hl7.fhir.r4.model.Coding;
  * The ids of what the server derives from a stored QuestionnaireResponse. They are a function of the response id
  * (and the score code), so storing the same response again updates the same resources instead of adding new
  * ones, without a search: {@code Observation/score-<response id>-<score code>}, {@code Flag/signal-<response id>}
- * and {@code Task/signal-review-<response id>}. When that would exceed FHIR's 64 characters, the part after the
- * prefix is a SHA-256 digest instead ({@code score-h<40 hex>}).
+ * and {@code Task/signal-review-<response id>}. A signal escalated after the clinician closed the first Flag or Task
+ * gets its own, named after the signal as well ({@code Flag/signal-<response id>-<signal code>}), so a retried
+ * request finds what it wrote. When that would exceed FHIR's 64 characters, the part after the prefix is a SHA-256
+ * digest instead ({@code score-h<40 hex>}).
  */
 final class DerivedResourceIds {
 
@@ -37,6 +39,19 @@ final class DerivedResourceIds {
     /** The id of the review Task a response's safety signal raised. */
     static String task(String responseId) {
         return derived("signal-review-", responseId, null, "task");
+    }
+
+    /** The id of the Flag raised for a worse signal of a response whose first Flag a clinician had closed. */
+    static String flag(String responseId, Coding signal) {
+        Objects.requireNonNull(signal, "signal");
+        return derived("signal-", responseId, signal.getCode(), "flag|" + signal.getSystem() + "|" + signal.getCode());
+    }
+
+    /** The id of the Task raised for a worse signal of a response whose first Task a clinician had closed. */
+    static String task(String responseId, Coding signal) {
+        Objects.requireNonNull(signal, "signal");
+        return derived("signal-review-", responseId, signal.getCode(),
+                "task|" + signal.getSystem() + "|" + signal.getCode());
     }
 
     private static String derived(String prefix, String responseId, String suffix, String digestSalt) {

@@ -2,7 +2,9 @@ package org.ketafhir.scoring;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
+import org.hl7.fhir.instance.model.api.IAnyResource;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
@@ -15,8 +17,11 @@ import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.api.model.DeleteConflictList;
 import ca.uhn.fhir.jpa.delete.DeleteConflictUtil;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.model.api.ResourceMetadataKeyEnum;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
+import ca.uhn.fhir.rest.param.HistorySearchDateRangeParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.UriParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
@@ -33,6 +38,9 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
  * profile checks) still see them.
  */
 final class DerivedResourceStore implements InstrumentResolver.StoredQuestionnaires {
+
+    /** Versions of a deleted resource searched for its last content: the deletion itself and a few before it. */
+    private static final int HISTORY_LOOK_BACK = 5;
 
     private final DaoRegistry daos;
     private final FhirContext fhirContext;
@@ -56,6 +64,44 @@ final class DerivedResourceStore implements InstrumentResolver.StoredQuestionnai
         IFhirResourceDao<T> dao = (IFhirResourceDao<T>) daos.getResourceDao(resource.getClass());
         dao.update(resource, null, true, false, system(), transaction);
     }
+
+    /**
+     * Replaces a resource that was read: its id carries the version read, so a write by someone else in between
+     * (a clinician, a concurrent request) refuses this one with 409 instead of being overwritten.
+     */
+    <T extends IBaseResource> void replace(T resource, TransactionDetails transaction) {
+        if (!resource.getIdElement().hasVersionIdPart()) {
+            throw new IllegalArgumentException("replace needs the version that was read: " + resource.getIdElement());
+        }
+        create(resource, transaction);
+    }
+
+    /**
+     * What is stored under this id: the current resource, or for a deleted one its last version before the
+     * deletion ({@code deleted} true; {@code resource} null when even that cannot be read). Empty when nothing was
+     * ever stored under the id.
+     */
+    <T extends IBaseResource> Optional<Stored<T>> latest(Class<T> type, String id) {
+        IFhirResourceDao<T> dao = daos.getResourceDao(type);
+        IdType resourceId = new IdType(fhirContext.getResourceDefinition(type).getName(), id);
+        try {
+            return Optional.of(new Stored<>(dao.read(resourceId, system()), false));
+        } catch (ResourceNotFoundException e) {
+            return Optional.empty();
+        } catch (ResourceGoneException e) {
+            IBundleProvider history = dao.history(resourceId, (HistorySearchDateRangeParam) null, system());
+            T before = history.getResources(0, HISTORY_LOOK_BACK).stream()
+                    .filter(type::isInstance)
+                    .filter(r -> !(r instanceof IAnyResource any) || ResourceMetadataKeyEnum.DELETED_AT.get(any) == null)
+                    .map(type::cast)
+                    .findFirst()
+                    .orElse(null);
+            return Optional.of(new Stored<>(before, true));
+        }
+    }
+
+    /** A resource as {@link #latest} found it. */
+    record Stored<T>(T resource, boolean deleted) {}
 
     /** Whether a resource with this id was ever stored, deleted or not. */
     boolean everExisted(Class<? extends IBaseResource> type, String id) {

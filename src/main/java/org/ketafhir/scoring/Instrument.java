@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import org.hl7.fhir.r4.model.Coding;
@@ -92,6 +93,14 @@ public final class Instrument {
 
     public List<SafetyRule> safetyRules() {
         return safetyRules;
+    }
+
+    /** The codes of the Observations its safety rules record their result in (C-SSRS: the risk level), once each. */
+    public List<Coding> safetyObservationCodes() {
+        Map<String, Coding> codes = new LinkedHashMap<>();
+        safetyRules.stream().map(SafetyRule::observation).filter(Objects::nonNull)
+                .forEach(code -> codes.putIfAbsent(code.getSystem() + "|" + code.getCode(), code));
+        return List.copyOf(codes.values());
     }
 
     boolean isReportedItem(String linkId) {

@@ -18,10 +18,15 @@ import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemAnswerOptionComponen
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemComponent;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemType;
 import org.hl7.fhir.r4.model.StringType;
+import org.hl7.fhir.r4.model.Task.TaskPriority;
 import org.hl7.fhir.r4.model.Type;
 
 /** Reads the scoring data of one Questionnaire into an {@link Instrument}, checking it is consistent. */
 final class InstrumentParser {
+
+    private static final Map<String, TaskPriority> PRIORITIES = Map.of(
+            "routine", TaskPriority.ROUTINE, "urgent", TaskPriority.URGENT, "asap", TaskPriority.ASAP,
+            "stat", TaskPriority.STAT);
 
     private final Questionnaire questionnaire;
     private final String where;
@@ -62,6 +67,7 @@ final class InstrumentParser {
         for (Extension ext : questionnaire.getExtensionsByUrl(InstrumentCatalog.SAFETY_RULE_EXTENSION)) {
             rules.add(readRule(ext));
         }
+        checkRuleOrder(rules);
         return new Instrument(
                 questionnaire.getUrl(),
                 questionnaire.getVersion(),
@@ -280,6 +286,10 @@ final class InstrumentParser {
         SignalLevel level = null;
         String expression = null;
         List<String> evidence = new ArrayList<>();
+        Coding observation = null;
+        Coding flag = null;
+        TaskPriority priority = null;
+        String action = null;
         for (Extension sub : rule.getExtension()) {
             String what = "instrument-safety-rule." + sub.getUrl();
             switch (sub.getUrl()) {
@@ -287,13 +297,56 @@ final class InstrumentParser {
                 case "level" -> level = SignalLevel.fromCode(string(sub, what));
                 case "expression" -> expression = fhirPath(sub, what);
                 case "evidence" -> evidence.add(knownItem(string(sub, what), what));
+                case "observation" -> observation = coding(sub, what);
+                case "flag" -> flag = coding(sub, what);
+                case "priority" -> priority = priority(string(sub, what), what);
+                case "action" -> action = string(sub, what);
                 default -> throw fail("unknown sub-extension " + what);
             }
         }
         if (signal == null || level == null || expression == null || evidence.isEmpty()) {
             throw fail("a safety rule needs signal, level, expression and at least one evidence item");
         }
-        return new SafetyRule(signal, level, expression, evidence);
+        String label = "safety rule " + signal.getCode();
+        if (priority == null) {
+            throw fail(label + " states no priority (the Task's: routine, urgent, asap or stat)");
+        }
+        if (action == null || action.isBlank()) {
+            throw fail(label + " states no action (what the Task asks the care team to do)");
+        }
+        return new SafetyRule(signal, level, expression, evidence, new SafetyRule.Policy(flag, priority, action.strip()),
+                observation);
+    }
+
+    private TaskPriority priority(String code, String what) {
+        TaskPriority priority = PRIORITIES.get(code);
+        if (priority == null) {
+            throw fail(what + " '" + code + "' is not a request priority (routine, urgent, asap or stat)");
+        }
+        return priority;
+    }
+
+    /**
+     * Rules are tried in order and escalate by it ({@link SignalEscalation}): a rule listed after another, so less
+     * severe, may not ask for a more pressing Task.
+     */
+    private void checkRuleOrder(List<SafetyRule> rules) {
+        Set<String> signals = new LinkedHashSet<>();
+        for (int i = 0; i < rules.size(); i++) {
+            SafetyRule rule = rules.get(i);
+            if (!signals.add(rule.signal().getSystem() + "|" + rule.signal().getCode())) {
+                throw fail("safety rule " + rule.signal().getCode() + " is declared twice");
+            }
+            if (i > 0) {
+                SafetyRule before = rules.get(i - 1);
+                if (SignalEscalation.rank(rule.policy().priority()) > SignalEscalation.rank(before.policy().priority())) {
+                    throw fail("safety rule " + rule.signal().getCode() + " (priority "
+                            + rule.policy().priority().toCode() + ") comes after " + before.signal().getCode()
+                            + " (priority " + before.policy().priority().toCode()
+                            + "): list the rules from the most to the least severe");
+                }
+            }
+        }
     }
 
     private String knownItem(String linkId, String what) {

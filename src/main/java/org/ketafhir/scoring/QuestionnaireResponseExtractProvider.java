@@ -20,7 +20,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 
 /**
  * {@code QuestionnaireResponse/$extract} and {@code QuestionnaireResponse/[id]/$extract}: the Observations (and the
- * safety Flag) a response yields, in a Bundle of type collection, stored nowhere. Parameters as in the guide's
+ * safety Flag, or the review Task of a signal that raises no Flag) a response yields, in a Bundle of type collection, stored nowhere. Parameters as in the guide's
  * {@code OperationDefinition/questionnaireresponse-extract} ({@code fhir-profiles/OperationDefinition-questionnaireresponse-extract.json});
  * the work is {@link ResponseScorer}'s.
  */
@@ -73,7 +73,8 @@ public final class QuestionnaireResponseExtractProvider {
         Bundle bundle = new Bundle();
         bundle.setType(BundleType.COLLECTION);
         scored.observations().forEach(observation -> add(bundle, observation));
-        scored.signal().ifPresent(signal -> add(bundle, signal.flag()));
+        scored.safetyObservation().ifPresent(observation -> add(bundle, observation));
+        scored.signal().ifPresent(signal -> add(bundle, signal.flag() != null ? signal.flag() : signal.task()));
         return bundle;
     }
 

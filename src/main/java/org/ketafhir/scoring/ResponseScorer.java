@@ -21,12 +21,14 @@ final class ResponseScorer {
     /**
      * @param observations one per computed score, in the instrument's order, paired with {@code scores}
      * @param scores the computed scores the Observations stand for
+     * @param safetyObservation the result of the safety rule that held, when the rule records one (C-SSRS risk level)
      */
     record Scored(
             Instrument instrument,
             ScoringResult result,
             List<ScoreResult> scores,
             List<Observation> observations,
+            Optional<Observation> safetyObservation,
             Optional<SafetySignalFactory.Signal> signal) {}
 
     private final InstrumentResolver resolver;
@@ -66,10 +68,11 @@ final class ResponseScorer {
         requirePatientAndTime(response, instrument);
         List<ScoreResult> scores = new ArrayList<>(result.computedScores());
         List<Observation> observations = observationFactory.create(result, response, derivedFrom);
+        Optional<Observation> safetyObservation = observationFactory.safetyResult(result.safety(), response, derivedFrom);
         Optional<SafetySignalFactory.Signal> signal = withSignal
                 ? signalFactory.create(result.safety(), response, derivedFrom, now)
                 : Optional.empty();
-        return new Scored(instrument, result, scores, observations, signal);
+        return new Scored(instrument, result, scores, observations, safetyObservation, signal);
     }
 
     /** The outcome-score and safety-flag profiles require both, and a course of scores is placed by them. */

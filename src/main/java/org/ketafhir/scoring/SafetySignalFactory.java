@@ -13,37 +13,30 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.Task.TaskIntent;
-import org.hl7.fhir.r4.model.Task.TaskPriority;
 import org.hl7.fhir.r4.model.Task.TaskStatus;
 
 /**
  * Turns the safety result of a scored response into what the care team sees: an active safety Flag on the patient
  * (profile safety-flag) and a Task to review the response. Plain Java, like the scoring itself.
  *
- * <p>Which levels raise a signal, and how urgent it is:
- * <ul>
- *   <li>positive (PHQ-9 item 9 = 1 or 2) and moderate (C-SSRS screener): Flag code
- *       {@code suicidal-ideation-positive-screen}, Task priority {@code urgent} (a same-day risk assessment);</li>
- *   <li>urgent (PHQ-9 item 9 = 3) and high (C-SSRS screener): Flag code {@code suicidal-ideation-urgent}, Task
- *       priority {@code asap}, which FHIR's request-priority ranks above urgent;</li>
- *   <li>low (C-SSRS screener, wish to be dead or thoughts without method) and none: no signal.</li>
- * </ul>
- * Both resources point to the response as their evidence: the Flag through the core extension flag-detail, the
- * Task through {@code reasonReference}; the Task's {@code focus} is the Flag.
+ * <p>What a signal raises is the policy of the rule that held, read from the guide's instrument-safety-rule
+ * extension ({@link SafetyRule.Policy}): the Flag code (none: a Task only), the Task priority and the action the Task
+ * asks for. Changing the guide changes the policy; nothing here knows an instrument or a level. Both resources point
+ * to the response as their evidence: the Flag through the core extension flag-detail, the Task through
+ * {@code reasonReference}; the Task's {@code focus} is the Flag, when there is one.
  */
 public final class SafetySignalFactory {
 
     public static final String SAFETY_FLAG_PROFILE = "http://ketafhir.org/fhir/StructureDefinition/safety-flag";
     public static final String FLAG_DETAIL_EXTENSION = "http://hl7.org/fhir/StructureDefinition/flag-detail";
-    public static final String KETAFHIR_CODE_SYSTEM = "http://ketafhir.org/fhir/CodeSystem/ketafhir";
     public static final String FLAG_CATEGORY_SYSTEM = "http://terminology.hl7.org/CodeSystem/flag-category";
 
-    /** A signal to raise: the Flag and the Task, not yet linked to each other or given ids. */
+    /** A signal to raise: the Flag (null when the signal raises a Task only) and the Task, not yet linked or given ids. */
     public record Signal(Flag flag, Task task) {}
 
-    /** Whether the safety result calls for a Flag and a Task. */
+    /** Whether the safety result calls for a signal: a rule held (every rule of the guide states its policy). */
     public boolean raises(SafetyResult safety) {
-        return safety != null && safety.rule() != null && severity(safety.level()).isPresent();
+        return safety != null && safety.rule() != null;
     }
 
     /**
@@ -59,40 +52,47 @@ public final class SafetySignalFactory {
         if (!raises(safety)) {
             return Optional.empty();
         }
-        Severity severity = severity(safety.level()).orElseThrow();
+        SafetyRule.Policy policy = safety.rule().policy();
         Coding signalCode = safety.rule().signal();
         String summary = summary(safety, evidence);
 
-        Flag flag = new Flag();
-        flag.getMeta().addProfile(SAFETY_FLAG_PROFILE);
-        flag.addExtension(FLAG_DETAIL_EXTENSION, evidence.copy());
-        flag.setStatus(FlagStatus.ACTIVE);
-        flag.addCategory(new CodeableConcept(new Coding(FLAG_CATEGORY_SYSTEM, "safety", "Safety")));
-        CodeableConcept code = new CodeableConcept(severity.flagCode());
-        code.addCoding(signalCode.copy());
-        code.setText(summary);
-        flag.setCode(code);
-        flag.setSubject(response.getSubject().copy());
-        if (response.hasAuthored()) {
-            flag.getPeriod().setStartElement(response.getAuthoredElement().copy());
-        }
-        if (response.hasEncounter()) {
-            flag.setEncounter(response.getEncounter().copy());
+        Flag flag = null;
+        if (policy.flag() != null) {
+            flag = new Flag();
+            flag.getMeta().addProfile(SAFETY_FLAG_PROFILE);
+            flag.addExtension(FLAG_DETAIL_EXTENSION, evidence.copy());
+            flag.setStatus(FlagStatus.ACTIVE);
+            flag.addCategory(new CodeableConcept(new Coding(FLAG_CATEGORY_SYSTEM, "safety", "Safety")));
+            CodeableConcept code = new CodeableConcept(policy.flag().copy());
+            code.addCoding(signalCode.copy());
+            code.setText(summary);
+            flag.setCode(code);
+            flag.setSubject(response.getSubject().copy());
+            if (response.hasAuthored()) {
+                flag.getPeriod().setStartElement(response.getAuthoredElement().copy());
+            }
+            if (response.hasEncounter()) {
+                flag.setEncounter(response.getEncounter().copy());
+            }
         }
 
         Task task = new Task();
         task.setStatus(TaskStatus.REQUESTED);
         task.setIntent(TaskIntent.ORDER);
-        task.setPriority(severity.taskPriority());
+        task.setPriority(policy.priority());
         task.setCode(new CodeableConcept().setText("Suicide risk review"));
-        task.setDescription(summary + " Review the response and assess suicide risk" + severity.when());
+        task.setDescription(summary + " " + policy.action());
         task.setFor(response.getSubject().copy());
         if (response.hasEncounter()) {
             task.setEncounter(response.getEncounter().copy());
         }
         task.setAuthoredOn(now);
         task.setLastModified(now);
-        task.setReasonCode(new CodeableConcept(severity.flagCode()).addCoding(signalCode.copy()));
+        CodeableConcept reason = new CodeableConcept();
+        if (policy.flag() != null) {
+            reason.addCoding(policy.flag().copy());
+        }
+        task.setReasonCode(reason.addCoding(signalCode.copy()));
         task.setReasonReference(evidence.copy());
         return Optional.of(new Signal(flag, task));
     }
@@ -105,47 +105,5 @@ public final class SafetySignalFactory {
         return (signal.hasDisplay() ? signal.getDisplay() : signal.getCode())
                 + (answers.isEmpty() ? "" : " (" + answers + ")")
                 + (evidence.hasReference() ? " in " + evidence.getReference() : "") + ".";
-    }
-
-    private static Optional<Severity> severity(SignalLevel level) {
-        if (level == null) {
-            return Optional.empty();
-        }
-        return switch (level) {
-            case POSITIVE, MODERATE -> Optional.of(Severity.POSITIVE_SCREEN);
-            case URGENT, HIGH -> Optional.of(Severity.URGENT);
-            case NONE, LOW -> Optional.empty();
-        };
-    }
-
-    private enum Severity {
-        POSITIVE_SCREEN("suicidal-ideation-positive-screen", "Positive suicidal-ideation screen", TaskPriority.URGENT,
-                " today."),
-        URGENT("suicidal-ideation-urgent", "Urgent suicidal-ideation screen", TaskPriority.ASAP,
-                " as soon as possible.");
-
-        private final String code;
-        private final String display;
-        private final TaskPriority taskPriority;
-        private final String when;
-
-        Severity(String code, String display, TaskPriority taskPriority, String when) {
-            this.code = code;
-            this.display = display;
-            this.taskPriority = taskPriority;
-            this.when = when;
-        }
-
-        Coding flagCode() {
-            return new Coding(KETAFHIR_CODE_SYSTEM, code, display);
-        }
-
-        TaskPriority taskPriority() {
-            return taskPriority;
-        }
-
-        String when() {
-            return when;
-        }
     }
 }

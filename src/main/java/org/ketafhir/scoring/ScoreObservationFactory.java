@@ -3,6 +3,7 @@ package org.ketafhir.scoring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -58,12 +59,39 @@ public final class ScoreObservationFactory {
         return observations;
     }
 
+    /**
+     * The Observation that records the result of the safety rule that held, when the rule names one (the C-SSRS
+     * screener's risk level, LOINC 93374-7): its value is the rule's signal code. Not an outcome score, so it
+     * declares no outcome-score profile.
+     */
+    public Optional<Observation> safetyResult(SafetyResult safety, QuestionnaireResponse response, Reference derivedFrom) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(derivedFrom, "derivedFrom");
+        if (safety == null || safety.rule() == null || safety.rule().observation() == null) {
+            return Optional.empty();
+        }
+        Observation observation = base(response, derivedFrom);
+        observation.setCode(new CodeableConcept(safety.rule().observation().copy()));
+        observation.setValue(new CodeableConcept(safety.rule().signal().copy()));
+        return Optional.of(observation);
+    }
+
     private static Observation observation(ScoreResult score, QuestionnaireResponse response, Reference derivedFrom) {
-        Observation observation = new Observation();
+        Observation observation = base(response, derivedFrom);
         observation.getMeta().addProfile(OUTCOME_SCORE_PROFILE);
+        observation.setCode(new CodeableConcept(score.definition().code().copy()));
+        observation.setValue(new IntegerType(score.value()));
+        score.bandIfAny().ifPresent(band -> observation.addInterpretation(new CodeableConcept(band.interpretation().copy())));
+        if (score.prorated()) {
+            observation.addNote().setText("Prorated over unanswered items, as the instrument's scoring rule allows.");
+        }
+        return observation;
+    }
+
+    private static Observation base(QuestionnaireResponse response, Reference derivedFrom) {
+        Observation observation = new Observation();
         observation.setStatus(ObservationStatus.FINAL);
         observation.addCategory(new CodeableConcept(new Coding(OBSERVATION_CATEGORY, "survey", "Survey")));
-        observation.setCode(new CodeableConcept(score.definition().code().copy()));
         if (response.hasSubject()) {
             observation.setSubject(response.getSubject().copy());
         }
@@ -75,12 +103,7 @@ public final class ScoreObservationFactory {
         if (response.hasAuthored()) {
             observation.setEffective(new DateTimeType(response.getAuthoredElement().getValueAsString()));
         }
-        observation.setValue(new IntegerType(score.value()));
-        score.bandIfAny().ifPresent(band -> observation.addInterpretation(new CodeableConcept(band.interpretation().copy())));
         observation.addDerivedFrom(derivedFrom.copy());
-        if (score.prorated()) {
-            observation.addNote().setText("Prorated over unanswered items, as the instrument's scoring rule allows.");
-        }
         return observation;
     }
 }

@@ -29,8 +29,8 @@ record ScoringProperties(
         @DefaultValue @NotNull @Valid Signals signals) {
 
     /**
-     * @param enabled whether a positive suicidal-ideation screen (PHQ-9 item 9 of 1 or more, C-SSRS screener at
-     *                moderate or high risk) raises an active Flag on the patient and a Task for the care team
+     * @param enabled whether the instruments' safety rules (suicide items of PHQ-9, MADRS and QIDS-SR16, the C-SSRS
+     *                screener's risk level) raise the Flags and Tasks their policies in the guide state
      */
     record Signals(@DefaultValue("true") boolean enabled) {}
 

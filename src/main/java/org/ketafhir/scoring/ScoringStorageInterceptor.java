@@ -1,13 +1,18 @@
 package org.ketafhir.scoring;
 
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.Flag.FlagStatus;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
@@ -32,8 +37,8 @@ import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
  *       client total refuses the whole write with 422. Each computed score is stored as an outcome-score
  *       Observation under an id derived from the response ({@link DerivedResourceIds}), so storing the response again
  *       updates the same Observation; a score that is no longer computed is deleted. A safety signal raises a Flag
- *       and a Task once per response: they are created if they never existed and are never touched again
- *       (closing them is the clinician's act).</li>
+ *       and a Task once per response; a new version of the response with a worse signal escalates them, a signal
+ *       as severe or less leaves them alone (closing them is the clinician's act).</li>
  *   <li>Updated to entered-in-error: its Observations become entered-in-error.</li>
  *   <li>Updated to another status (in-progress, stopped), or deleted: its Observations are deleted, before the
  *       response itself, which they refer to.</li>
@@ -119,33 +124,113 @@ final class ScoringStorageInterceptor {
             observations.get(i).setId(id);
             stored.add(id);
         }
-        store.save(observations, transaction);
-        scored.signal().ifPresent(signal -> raiseOnce(responseId, signal, transaction));
+        scored.safetyObservation().ifPresent(observation -> {
+            String id = DerivedResourceIds.observation(responseId, observation.getCode().getCodingFirstRep());
+            observation.setId(id);
+            stored.add(id);
+        });
+        List<Observation> all = new ArrayList<>(observations);
+        scored.safetyObservation().ifPresent(all::add);
+        store.save(all, transaction);
+        if (scored.signal().isPresent()) {
+            raise(responseId, scored, transaction);
+        }
         return stored;
     }
 
     /**
-     * A response raises its signal once: if its Flag was ever stored (even if a clinician has since closed or
-     * deleted it), nothing is written again.
+     * Raises the response's signal, or escalates the one already raised for it. Each of the Flag and the Task is
+     * written when it never existed; when it exists and the new signal is worse ({@link SignalEscalation}) it is
+     * updated in place while the clinician has not closed it (a Task's priority only ever goes up), and else a new
+     * one is raised for the worse signal, once. A signal as severe as the stored one, or less, writes nothing: a
+     * retried request, or an amendment to a lower answer, leaves what is there. In-place updates carry the version
+     * read, so a concurrent write makes one of the two requests fail with 409 rather than lower the other's signal.
      */
-    private void raiseOnce(String responseId, SafetySignalFactory.Signal signal, TransactionDetails transaction) {
-        String flagId = DerivedResourceIds.flag(responseId);
-        if (store.everExisted(Flag.class, flagId)) {
-            return;
-        }
-        signal.flag().setId(flagId);
-        store.create(signal.flag(), transaction);
-        String taskId = DerivedResourceIds.task(responseId);
-        if (!store.everExisted(Task.class, taskId)) {
-            signal.task().setId(taskId);
-            signal.task().setFocus(new Reference("Flag/" + flagId));
-            store.create(signal.task(), transaction);
-        }
+    private void raise(String responseId, ResponseScorer.Scored scored, TransactionDetails transaction) {
+        SafetySignalFactory.Signal signal = scored.signal().orElseThrow();
+        SafetyRule rule = scored.result().safety().rule();
+        String flagId = signal.flag() == null
+                ? null
+                : raiseFlag(responseId, scored.instrument(), rule, signal.flag(), transaction);
+        raiseTask(responseId, scored.instrument(), rule, signal.task(), flagId, transaction);
     }
 
+    /** @return the id of the Flag written, or null when none was */
+    private String raiseFlag(
+            String responseId, Instrument instrument, SafetyRule rule, Flag flag, TransactionDetails transaction) {
+        String flagId = DerivedResourceIds.flag(responseId);
+        Optional<DerivedResourceStore.Stored<Flag>> stored = store.latest(Flag.class, flagId);
+        if (stored.isEmpty()) {
+            flag.setId(flagId);
+            store.create(flag, transaction);
+            return flagId;
+        }
+        Flag before = stored.get().resource();
+        if (before != null && !SignalEscalation.escalates(instrument, rule, before.getCode())) {
+            return null;
+        }
+        if (!stored.get().deleted() && before.getStatus() == FlagStatus.ACTIVE) {
+            before.setCode(flag.getCode());
+            before.setId(before.getIdElement().toUnqualified());
+            store.replace(before, transaction);
+            return flagId;
+        }
+        if (everEscalated(Flag.class, responseId, instrument, rule, DerivedResourceIds::flag)) {
+            return null;
+        }
+        String escalatedId = DerivedResourceIds.flag(responseId, rule.signal());
+        flag.setId(escalatedId);
+        store.create(flag, transaction);
+        return escalatedId;
+    }
+
+    private void raiseTask(String responseId, Instrument instrument, SafetyRule rule, Task task, String flagId,
+            TransactionDetails transaction) {
+        if (flagId != null) {
+            task.setFocus(new Reference("Flag/" + flagId));
+        }
+        String taskId = DerivedResourceIds.task(responseId);
+        Optional<DerivedResourceStore.Stored<Task>> stored = store.latest(Task.class, taskId);
+        if (stored.isEmpty()) {
+            task.setId(taskId);
+            store.create(task, transaction);
+            return;
+        }
+        Task before = stored.get().resource();
+        if (before != null && !SignalEscalation.escalates(instrument, rule, before.getReasonCode())) {
+            return;
+        }
+        if (!stored.get().deleted() && SignalEscalation.isOpen(before.getStatus())) {
+            before.setPriority(SignalEscalation.higher(before.getPriority(), task.getPriority()));
+            before.setReasonCode(task.getReasonCode());
+            before.setDescription(task.getDescription());
+            before.setLastModified(task.getLastModified());
+            if (flagId != null) {
+                before.setFocus(task.getFocus());
+            }
+            before.setId(before.getIdElement().toUnqualified());
+            store.replace(before, transaction);
+            return;
+        }
+        if (everEscalated(Task.class, responseId, instrument, rule, DerivedResourceIds::task)) {
+            return;
+        }
+        task.setId(DerivedResourceIds.task(responseId, rule.signal()));
+        store.create(task, transaction);
+    }
+
+    /** Whether a resource was already raised for this signal, or a worse one, after the first was closed. */
+    private boolean everEscalated(Class<? extends IBaseResource> type, String responseId, Instrument instrument,
+            SafetyRule rule, BiFunction<String, Coding, String> idOf) {
+        return SignalEscalation.asSevereOrMore(instrument, rule).stream()
+                .anyMatch(r -> store.everExisted(type, idOf.apply(responseId, r.signal())));
+    }
+
+    /** The ids of every Observation the instrument can derive from the response: its scores and safety results. */
     private static List<String> observationIds(String responseId, Optional<Instrument> instrument) {
-        return instrument.map(i -> i.scores().stream()
-                        .map(score -> DerivedResourceIds.observation(responseId, score.code()))
+        return instrument.map(i -> Stream.concat(
+                                i.scores().stream().map(ScoreDefinition::code), i.safetyObservationCodes().stream())
+                        .map(code -> DerivedResourceIds.observation(responseId, code))
                         .toList())
                 .orElse(List.of());
     }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -87,18 +88,27 @@ class DemoClinicIT extends FhirServerTestBase {
         String patient = "Patient/" + bundle.getEntryFirstRep().getResource().getIdElement().getIdPart();
         Map<String, Integer> sent = new TreeMap<>();
         int scores = 0;
+        int riskLevels = 0;
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
             Resource resource = entry.getResource();
             sent.merge(resource.fhirType(), 1, Integer::sum);
             if (resource instanceof QuestionnaireResponse response) {
                 scores += SCORES.get(response.getQuestionnaire());
+                // a C-SSRS screener with any yes has a risk level (low, moderate or high), stored as LOINC 93374-7
+                if (response.getQuestionnaire().endsWith("/c-ssrs-screener") && response.getItem().stream()
+                        .anyMatch(item -> item.getAnswerFirstRep().getValue() instanceof Coding c
+                                && "LA33-6".equals(c.getCode()))) {
+                    riskLevels++;
+                }
             }
         }
         assertThat(count("QuestionnaireResponse?subject=" + patient)).isEqualTo(sent.get("QuestionnaireResponse"));
         assertThat(count("MedicationAdministration?subject=" + patient)).isEqualTo(sent.get("MedicationAdministration"));
         assertThat(count("Observation?subject=" + patient + "&_profile=http://ketafhir.org/fhir/StructureDefinition/outcome-score"))
                 .as("score Observations of " + patient).isEqualTo(scores);
-        assertThat(count("Observation?subject=" + patient)).isEqualTo(sent.get("Observation") + scores);
+        assertThat(count("Observation?subject=" + patient + "&code=http://loinc.org%7C93374-7"))
+                .as("C-SSRS risk levels of " + patient).isEqualTo(riskLevels);
+        assertThat(count("Observation?subject=" + patient)).isEqualTo(sent.get("Observation") + scores + riskLevels);
         assertThat(count("AdverseEvent?subject=" + patient)).isEqualTo(sent.getOrDefault("AdverseEvent", 0));
         assertThat(count("Procedure?subject=" + patient)).isEqualTo(sent.getOrDefault("Procedure", 0));
         assertThat(count("CarePlan?subject=" + patient)).isEqualTo(1);

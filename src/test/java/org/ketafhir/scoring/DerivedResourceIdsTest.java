@@ -21,6 +21,17 @@ class DerivedResourceIdsTest {
     }
 
     @Test
+    void shouldNameAnEscalatedFlagAndTaskAfterTheSignalToo() {
+        Coding urgent = new Coding("http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument", "phq-9-item-9-urgent", null);
+        assertThat(DerivedResourceIds.flag("123", urgent)).isEqualTo("signal-123-phq-9-item-9-urgent");
+        assertThat(DerivedResourceIds.task("123", urgent)).isEqualTo("signal-review-123-phq-9-item-9-urgent");
+        // "signal-review-" (14) + 40 characters + "-phq-9-item-9-urgent" (20) = 74 > 64: digested, 14 + 1 + 40 = 55
+        String longId = "a".repeat(40);
+        assertThat(DerivedResourceIds.task(longId, urgent)).hasSize(55).startsWith("signal-review-h")
+                .isNotEqualTo(DerivedResourceIds.task(longId));
+    }
+
+    @Test
     void shouldGiveTheSameIdEveryTime() {
         assertThat(DerivedResourceIds.observation("qr-a", PHQ9_TOTAL))
                 .isEqualTo(DerivedResourceIds.observation("qr-a", PHQ9_TOTAL))

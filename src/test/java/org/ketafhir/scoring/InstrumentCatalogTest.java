@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.util.List;
 
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.junit.jupiter.api.BeforeAll;
@@ -186,6 +187,90 @@ class InstrumentCatalogTest {
         assertThatThrownBy(() -> new ScoringProcessor(withBadRule))
                 .isInstanceOf(InstrumentDefinitionException.class)
                 .hasMessageContaining("invalid FHIRPath");
+    }
+
+    @Test
+    void shouldRefuseASafetyRuleWithoutAPriorityWhenTheGuideLoads() {
+        Questionnaire q = TestQuestionnaires.threeItems("http://example.org/Questionnaire/no-priority");
+        var rule = TestQuestionnaires.safetyRule("urgent", "item.where(linkId = 'a' and answer.value = 3).exists()", "a");
+        rule.getExtension().removeIf(sub -> sub.getUrl().equals("priority"));
+        q.addExtension(rule);
+
+        assertThatThrownBy(() -> InstrumentCatalog.of(List.of(q)))
+                .isInstanceOf(InstrumentDefinitionException.class)
+                .hasMessageContaining("no-priority")
+                .hasMessageContaining("safety rule signal-urgent states no priority");
+    }
+
+    @Test
+    void shouldRefuseASafetyRuleWhosePriorityIsNotARequestPriority() {
+        Questionnaire q = TestQuestionnaires.threeItems("http://example.org/Questionnaire/bad-priority");
+        var rule = TestQuestionnaires.safetyRule("urgent", "item.where(linkId = 'a' and answer.value = 3).exists()", "a");
+        rule.getExtensionByUrl("priority").setValue(new CodeType("emergency"));
+        q.addExtension(rule);
+
+        assertThatThrownBy(() -> InstrumentCatalog.of(List.of(q)))
+                .isInstanceOf(InstrumentDefinitionException.class)
+                .hasMessageContaining("instrument-safety-rule.priority 'emergency' is not a request priority");
+    }
+
+    @Test
+    void shouldRefuseASafetyRuleWithoutAnAction() {
+        Questionnaire q = TestQuestionnaires.threeItems("http://example.org/Questionnaire/no-action");
+        var rule = TestQuestionnaires.safetyRule("urgent", "item.where(linkId = 'a' and answer.value = 3).exists()", "a");
+        rule.getExtension().removeIf(sub -> sub.getUrl().equals("action"));
+        q.addExtension(rule);
+
+        assertThatThrownBy(() -> InstrumentCatalog.of(List.of(q)))
+                .isInstanceOf(InstrumentDefinitionException.class)
+                .hasMessageContaining("states no action");
+    }
+
+    @Test
+    void shouldRefuseALessSevereRuleListedBeforeAMoreUrgentOne() {
+        // rules escalate by their order: a routine rule followed by an asap one would let a worse signal rank lower
+        Questionnaire q = TestQuestionnaires.threeItems("http://example.org/Questionnaire/rule-order");
+        var first = TestQuestionnaires.safetyRule("positive", "item.where(linkId = 'a' and answer.value >= 1).exists()", "a");
+        first.getExtensionByUrl("priority").setValue(new CodeType("routine"));
+        var second = TestQuestionnaires.safetyRule("urgent", "item.where(linkId = 'a' and answer.value = 3).exists()", "a");
+        second.getExtensionByUrl("priority").setValue(new CodeType("asap"));
+        q.addExtension(first);
+        q.addExtension(second);
+
+        assertThatThrownBy(() -> InstrumentCatalog.of(List.of(q)))
+                .isInstanceOf(InstrumentDefinitionException.class)
+                .hasMessageContaining("signal-urgent (priority asap) comes after signal-positive (priority routine)");
+    }
+
+    @Test
+    void shouldRefuseAFlagCodeWithoutASystem() {
+        Questionnaire q = TestQuestionnaires.threeItems("http://example.org/Questionnaire/bad-flag");
+        var rule = TestQuestionnaires.safetyRule("urgent", "item.where(linkId = 'a' and answer.value = 3).exists()", "a");
+        rule.addExtension("flag", new Coding(null, "suicidal-ideation-urgent", null));
+        q.addExtension(rule);
+
+        assertThatThrownBy(() -> InstrumentCatalog.of(List.of(q)))
+                .isInstanceOf(InstrumentDefinitionException.class)
+                .hasMessageContaining("instrument-safety-rule.flag must be a valueCoding with system and code");
+    }
+
+    @Test
+    void theGuideShouldStateThePolicyOfEverySafetyRule() {
+        // the policy as the guide's Questionnaires state it (README "Scoring and safety signals")
+        assertThat(catalog.instruments().stream().flatMap(i -> i.safetyRules().stream())
+                .map(r -> r.signal().getCode() + " " + (r.policy().flag() == null ? "no-flag" : r.policy().flag().getCode())
+                        + " " + r.policy().priority().toCode()))
+                .containsExactlyInAnyOrder(
+                        "phq-9-item-9-urgent suicidal-ideation-urgent asap",
+                        "phq-9-item-9-positive suicidal-ideation-positive-screen urgent",
+                        "phq-9-item-9-unanswered no-flag urgent",
+                        "c-ssrs-risk-high suicidal-ideation-urgent asap",
+                        "c-ssrs-risk-moderate suicidal-ideation-positive-screen urgent",
+                        "c-ssrs-risk-low no-flag routine",
+                        "madrs-item-10-urgent suicidal-ideation-urgent asap",
+                        "madrs-item-10-positive suicidal-ideation-positive-screen urgent",
+                        "qids-sr16-item-12-urgent suicidal-ideation-urgent asap",
+                        "qids-sr16-item-12-positive suicidal-ideation-positive-screen urgent");
     }
 
     private static List<Integer> range(String id) {

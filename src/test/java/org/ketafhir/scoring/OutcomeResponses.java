@@ -12,6 +12,7 @@ public final class OutcomeResponses {
     static final String PHQ9 = "http://ketafhir.org/fhir/Questionnaire/phq-9";
     static final String CSSRS = "http://ketafhir.org/fhir/Questionnaire/c-ssrs-screener";
     static final String LOINC = "http://loinc.org";
+    static final String INSTRUMENT_CODES = "http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument";
     /** PHQ-9 items 1-9 (item 9 last) and the total. */
     static final String[] PHQ9_ITEMS = {
         "44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"
@@ -55,6 +56,26 @@ public final class OutcomeResponses {
                         : new Coding(LOINC, "LA32-8", "No");
                 response.addItem().setLinkId(CSSRS_ITEMS[i]).addAnswer().setValue(answer);
             }
+        }
+        return response;
+    }
+
+    /** A completed MADRS, items 1 to 10 rated 0-6 as the guide's answer codes (madrs-answer-N). */
+    static QuestionnaireResponse madrs(String patient, String authored, int... ratings) {
+        return numbered("http://ketafhir.org/fhir/Questionnaire/madrs", "madrs-", patient, authored, ratings);
+    }
+
+    /** A completed QIDS-SR16, items 1 to 16 rated 0-3 as the guide's answer codes (qids-sr16-answer-N). */
+    static QuestionnaireResponse qidsSr16(String patient, String authored, int... ratings) {
+        return numbered("http://ketafhir.org/fhir/Questionnaire/qids-sr16", "qids-sr16-", patient, authored, ratings);
+    }
+
+    private static QuestionnaireResponse numbered(
+            String questionnaire, String prefix, String patient, String authored, int... ratings) {
+        QuestionnaireResponse response = completed(questionnaire, patient, authored);
+        for (int i = 0; i < ratings.length; i++) {
+            response.addItem().setLinkId(prefix + String.format("%02d", i + 1)).addAnswer().setValue(new Coding(
+                    INSTRUMENT_CODES, prefix + "answer-" + ratings[i], "Rating " + ratings[i]));
         }
         return response;
     }

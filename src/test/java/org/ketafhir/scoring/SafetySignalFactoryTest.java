@@ -3,14 +3,18 @@ package org.ketafhir.scoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Date;
+import java.util.List;
 import java.util.Optional;
 
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Flag.FlagStatus;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.Task.TaskIntent;
 import org.hl7.fhir.r4.model.Task.TaskPriority;
@@ -110,12 +114,104 @@ class SafetySignalFactoryTest {
     }
 
     @Test
-    void cssrsLowShouldRaiseNothing() {
-        // Q1 yes, Q2 no (Q3-5 not asked), Q6 no -> low: no signal
+    void cssrsLowShouldRaiseARoutineReferralTaskWithoutAFlag() {
+        // Q1 yes, Q2 no (Q3-5 not asked), Q6 no -> low: Columbia triage refers to behavioural health, no chart Flag
         QuestionnaireResponse response = cssrs(YES, NO, null, null, null, NO);
         assertThat(processor.score(response).orElseThrow().safety().level()).isEqualTo(SignalLevel.LOW);
 
-        assertThat(signalOf(response)).isEmpty();
+        SafetySignalFactory.Signal signal = signalOf(response).orElseThrow();
+
+        assertThat(signal.flag()).isNull();
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.ROUTINE);
+        assertThat(signal.task().getReasonCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("c-ssrs-risk-low");
+        assertThat(signal.task().getDescription()).contains("behavioural-health");
+    }
+
+    @Test
+    void cssrsAllNoShouldRaiseNothing() {
+        // Q1 no, Q2 no (Q3-5 not asked), Q6 no -> no risk level
+        assertThat(signalOf(cssrs(NO, NO, null, null, null, NO))).isEmpty();
+    }
+
+    @Test
+    void phq9Item9LeftUnansweredShouldRaiseAnUrgentTaskToAskItButNoFlag() {
+        // items 1-8 answered, item 9 absent: no total (no prorating), nothing screened -> ask today
+        QuestionnaireResponse response = phq9(1, 1, 1, 1, 1, 1, 1, 1);
+        assertThat(processor.score(response).orElseThrow().safety().level()).isEqualTo(SignalLevel.UNANSWERED);
+
+        SafetySignalFactory.Signal signal = signalOf(response).orElseThrow();
+
+        assertThat(signal.flag()).isNull();
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.URGENT);
+        assertThat(signal.task().getReasonCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("phq-9-item-9-unanswered");
+        assertThat(signal.task().getDescription()).contains("Ask the patient");
+    }
+
+    @Test
+    void madrsItem10ShouldBePositiveFromTwoAndUrgentFromFour() {
+        // manual anchors: 0-1 enjoys life, 2-3 fleeting suicidal thoughts, 4-5 suicide considered, 6 explicit plans;
+        // thresholds [c]: >= 2 positive (Task urgent), >= 4 urgent (Task asap). Items 1-9 are 0.
+        assertThat(signalOf(madrs(1))).isEmpty();
+        assertLevel(madrs(2), "suicidal-ideation-positive-screen", "madrs-item-10-positive", TaskPriority.URGENT);
+        assertLevel(madrs(3), "suicidal-ideation-positive-screen", "madrs-item-10-positive", TaskPriority.URGENT);
+        assertLevel(madrs(4), "suicidal-ideation-urgent", "madrs-item-10-urgent", TaskPriority.ASAP);
+        assertLevel(madrs(6), "suicidal-ideation-urgent", "madrs-item-10-urgent", TaskPriority.ASAP);
+    }
+
+    @Test
+    void qidsItem12ShouldBePositiveFromOneAndUrgentAtThree() {
+        // item 12: 0 no thoughts of death, 1 life empty / not worth living, 2 suicide several times a week,
+        // 3 several times a day in detail, plans or an attempt; thresholds [c]: >= 1 positive, 3 urgent
+        assertThat(signalOf(qids(0))).isEmpty();
+        assertLevel(qids(1), "suicidal-ideation-positive-screen", "qids-sr16-item-12-positive", TaskPriority.URGENT);
+        assertLevel(qids(2), "suicidal-ideation-positive-screen", "qids-sr16-item-12-positive", TaskPriority.URGENT);
+        assertLevel(qids(3), "suicidal-ideation-urgent", "qids-sr16-item-12-urgent", TaskPriority.ASAP);
+    }
+
+    @Test
+    void aPolicyChangedInTheGuideShouldChangeTheSignalWithoutJava() {
+        // a synthetic instrument whose one rule states: Flag code "dosing-review", Task stat, its own action
+        Questionnaire q = TestQuestionnaires.threeItems("http://example.org/Questionnaire/policy");
+        var rule = TestQuestionnaires.safetyRule("high", "item.where(linkId = 'a' and answer.value >= 2).exists()", "a");
+        rule.getExtensionByUrl("priority").setValue(new CodeType("stat"));
+        rule.getExtensionByUrl("action").setValue(new StringType("Call the patient now."));
+        rule.addExtension("flag", new Coding("http://example.org/flags", "dosing-review", "Review before dosing"));
+        q.addExtension(rule);
+        ScoringProcessor custom = new ScoringProcessor(InstrumentCatalog.of(List.of(q)));
+        QuestionnaireResponse response = response("http://example.org/Questionnaire/policy");
+        // a = 2 (>= 2: the rule holds), b = 0, c = 0
+        response.addItem().setLinkId("a").addAnswer().setValue(new IntegerType(2));
+        response.addItem().setLinkId("b").addAnswer().setValue(new IntegerType(0));
+        response.addItem().setLinkId("c").addAnswer().setValue(new IntegerType(0));
+
+        SafetySignalFactory.Signal signal = factory.create(custom.score(response).orElseThrow().safety(), response,
+                EVIDENCE, NOW).orElseThrow();
+
+        assertThat(signal.flag().getCode().getCoding()).extracting(Coding::getCode)
+                .containsExactly("dosing-review", "signal-high");
+        assertThat(signal.task().getPriority()).isEqualTo(TaskPriority.STAT);
+        assertThat(signal.task().getDescription()).isEqualTo("signal-high (item a = 2) in QuestionnaireResponse/qr-7."
+                + " Call the patient now.");
+    }
+
+    private void assertLevel(QuestionnaireResponse response, String flagCode, String signal, TaskPriority priority) {
+        SafetySignalFactory.Signal raised = signalOf(response).orElseThrow();
+        assertThat(raised.flag().getCode().getCoding()).extracting(Coding::getCode).containsExactly(flagCode, signal);
+        assertThat(raised.task().getPriority()).isEqualTo(priority);
+    }
+
+    /** A MADRS with items 1-9 rated 0 and item 10 (suicidal thoughts) as given. */
+    private static QuestionnaireResponse madrs(int item10) {
+        return OutcomeResponses.madrs("Patient/p-1", "2026-03-02T09:30:00+01:00",
+                0, 0, 0, 0, 0, 0, 0, 0, 0, item10);
+    }
+
+    /** A QIDS-SR16 with every item 0 but item 12 (thoughts of death or suicide). */
+    private static QuestionnaireResponse qids(int item12) {
+        return OutcomeResponses.qidsSr16("Patient/p-1", "2026-03-02T09:30:00+01:00",
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, item12, 0, 0, 0, 0);
     }
 
     private Optional<SafetySignalFactory.Signal> signalOf(QuestionnaireResponse response) {

@@ -27,6 +27,42 @@ class ScoreObservationFactoryTest {
     }
 
     @Test
+    void shouldRecordTheCssrsRiskLevelAsAnObservationCoded93374Dash7() {
+        // C-SSRS Q1 yes, Q2 yes, Q3 (method) yes, Q4 no, Q5 no, Q6 no -> moderate; the guide's rules record it
+        // under LOINC 93374-7 (Suicide risk level) with the rule's signal code as the value
+        QuestionnaireResponse response = OutcomeResponses.cssrs("Patient/p-1", "2026-03-02T09:30:00+01:00",
+                true, true, true, false, false, false);
+        Reference evidence = new Reference("QuestionnaireResponse/qr-9");
+
+        Observation risk = factory.safetyResult(processor.score(response).orElseThrow().safety(), response, evidence)
+                .orElseThrow();
+
+        assertThat(risk.getMeta().getProfile()).isEmpty();
+        assertThat(risk.getStatus()).isEqualTo(ObservationStatus.FINAL);
+        assertThat(risk.getCategoryFirstRep().getCodingFirstRep().getCode()).isEqualTo("survey");
+        assertThat(risk.getCode().getCodingFirstRep().getSystem()).isEqualTo("http://loinc.org");
+        assertThat(risk.getCode().getCodingFirstRep().getCode()).isEqualTo("93374-7");
+        assertThat(risk.getValueCodeableConcept().getCodingFirstRep().getSystem())
+                .isEqualTo("http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument");
+        assertThat(risk.getValueCodeableConcept().getCodingFirstRep().getCode()).isEqualTo("c-ssrs-risk-moderate");
+        assertThat(risk.getSubject().getReference()).isEqualTo("Patient/p-1");
+        assertThat(risk.getEffectiveDateTimeType().getValueAsString()).isEqualTo("2026-03-02T09:30:00+01:00");
+        assertThat(risk.getDerivedFromFirstRep().getReference()).isEqualTo("QuestionnaireResponse/qr-9");
+    }
+
+    @Test
+    void shouldRecordNoRiskLevelWhenEveryCssrsAnswerIsNoNorForAPhq9() {
+        // Q1 no, Q2 no, Q6 no: no rule holds; PHQ-9 rules record no result Observation
+        QuestionnaireResponse none = OutcomeResponses.cssrs("Patient/p-1", "2026-03-02T09:30:00+01:00",
+                false, false, null, null, null, false);
+        QuestionnaireResponse phq9 = phq9(0, 0, 0, 0, 0, 0, 0, 0, 3);
+        Reference evidence = new Reference("QuestionnaireResponse/qr-9");
+
+        assertThat(factory.safetyResult(processor.score(none).orElseThrow().safety(), none, evidence)).isEmpty();
+        assertThat(factory.safetyResult(processor.score(phq9).orElseThrow().safety(), phq9, evidence)).isEmpty();
+    }
+
+    @Test
     void shouldBuildAFinalSurveyObservationDerivedFromTheResponse() {
         // items 2,2,2,2,2,0,0,0,0: 5 x 2 = 10 -> moderate
         QuestionnaireResponse response = phq9(2, 2, 2, 2, 2, 0, 0, 0, 0);

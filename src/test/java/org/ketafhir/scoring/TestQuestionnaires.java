@@ -69,6 +69,8 @@ final class TestQuestionnaires {
         ext.addExtension("level", new CodeType(level));
         ext.addExtension("expression", new Expression().setLanguage("text/fhirpath").setExpression(expression));
         ext.addExtension("evidence", new StringType(evidence));
+        ext.addExtension("priority", new CodeType("urgent"));
+        ext.addExtension("action", new StringType("Review the response today."));
         return ext;
     }
 }
