@@ -5,29 +5,26 @@ import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
-import java.util.EnumSet;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
-import org.ketafhir.security.SmartScopes.Context;
-import org.ketafhir.security.SmartScopes.Permission;
 
 /**
- * The audit trail is append-only for clients: an AuditEvent cannot be updated, patched or deleted through the API
- * (405), and only a backend with a {@code system/} create scope on AuditEvent may add one (another audit source
- * forwarding its events); everyone else gets 403. The server's own writes ({@link SystemRequestDetails}) pass.
- * On HAPI's JPA interceptor service, so transaction entries are checked too.
+ * AuditEvents live in the audit log ({@link AuditEventLogProvider}), not in HAPI's resource tables. A transaction or
+ * batch Bundle reaches those tables directly, past the provider, so this guard on HAPI's JPA interceptor service
+ * refuses an AuditEvent written that way: a create is refused with 422 (post it to {@code /AuditEvent} on its own),
+ * an update or delete with 405 (the trail is append-only). The server's own writes ({@link SystemRequestDetails})
+ * pass, so that earlier versions' events can still be read for the move into the log.
  */
 @Interceptor
 class AuditEventGuard {
 
     @Hook(Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED)
     public void created(IBaseResource resource, RequestDetails request) {
-        if (resource instanceof AuditEvent && fromClient(request)
-                && !Caller.scopes().permits("AuditEvent", Permission.CREATE, EnumSet.of(Context.SYSTEM))) {
-            throw new ForbiddenOperationException(
-                    "AuditEvents are recorded by the server; adding one needs a system/AuditEvent.c scope");
+        if (resource instanceof AuditEvent && fromClient(request)) {
+            throw new UnprocessableEntityException("AuditEvents are kept in the audit log and cannot be written inside a"
+                    + " transaction or batch Bundle: POST each one to AuditEvent (needs a system/AuditEvent.c scope)");
         }
     }
 

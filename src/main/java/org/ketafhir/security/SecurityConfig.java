@@ -1,17 +1,11 @@
 package org.ketafhir.security;
 
-import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
-import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
-import ca.uhn.fhir.jpa.dao.tx.IHapiTransactionService;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
-import ca.uhn.fhir.storage.interceptor.balp.BalpAuditCaptureInterceptor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.ketafhir.server.OperationOutcomes;
 import org.ketafhir.server.FhirServerCustomizer;
@@ -21,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -47,11 +42,12 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 /**
  * Who may call the server and what is recorded: SMART on FHIR bearer tokens (Spring Security's OAuth 2.0 resource
  * server, then {@link SmartAuthorizationInterceptor} for scopes), the AuditEvent trail (HAPI's BALP interceptor
- * and {@link OperationAuditInterceptor}, stored by {@link AuditEventStore}), and limits on what a request may
+ * and {@link OperationAuditInterceptor}, appended to the audit log: {@link AuditConfig}), and limits on what a request may
  * carry. Settings under {@code ketafhir.security}; without an issuer the server runs open, on the loopback only.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
+@Import(AuditConfig.class)
 public class SecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfig.class);
@@ -118,27 +114,9 @@ public class SecurityConfig {
         return registration;
     }
 
-    @Bean(destroyMethod = "close")
-    AuditEventStore auditEventStore(DaoRegistry daos, IHapiTransactionService transactions,
-            SecurityProperties properties) {
-        IFhirResourceDao<AuditEvent> dao = daos.getResourceDao(AuditEvent.class);
-        return new AuditEventStore(events -> transactions.withSystemRequest().execute(() -> {
-            SystemRequestDetails server = new SystemRequestDetails();
-            events.forEach(event -> dao.create(event, server));
-        }), properties.auditQueue());
-    }
-
-    /** Clients cannot change the audit trail, directly or inside a transaction. */
-    @Bean
-    AuditEventGuard auditEventGuard(IInterceptorService jpaInterceptors) {
-        AuditEventGuard guard = new AuditEventGuard();
-        jpaInterceptors.registerInterceptor(guard);
-        return guard;
-    }
-
     @Bean
     FhirServerCustomizer securityEndpoint(SecurityProperties properties, DaoRegistry daos, JpaStorageSettings storage,
-            AuditEventStore auditStore, SmartConfiguration smart) {
+            SmartConfiguration smart) {
         return server -> {
             storage.setMaximumIncludesToLoadPerPage(properties.maxIncludes());
             server.registerInterceptor(new XmlDoctypeGuard());
@@ -146,14 +124,6 @@ public class SecurityConfig {
                 server.registerInterceptor(smart.capabilityStatementInterceptor());
                 server.registerInterceptor(new PatientSearchNarrowing());
                 server.registerInterceptor(new SmartAuthorizationInterceptor(daos));
-            }
-            if (properties.audit()) {
-                // BALP records entity references as absolute URLs of this server (they stay valid after the
-                // resource is deleted and do not block its deletion); HAPI must be allowed to store them.
-                storage.setAllowExternalReferences(true);
-                AuditContextServices context = new AuditContextServices(properties.issuerUri());
-                server.registerInterceptor(new BalpAuditCaptureInterceptor(auditStore, context));
-                server.registerInterceptor(new OperationAuditInterceptor(auditStore, context));
             }
         };
     }

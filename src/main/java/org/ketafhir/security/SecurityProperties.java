@@ -1,6 +1,7 @@
 package org.ketafhir.security;
 
 import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Positive;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequestSize        the largest request body accepted; larger is refused with 413
  * @param maxIncludes           the most resources {@code _include} / {@code _revinclude} add to one page
  * @param audit                 whether AuditEvents are recorded
- * @param auditQueue            AuditEvents waiting to be stored before requests write their own (back-pressure)
+ * @param auditRetentionDays    audit log entries older than this many days are deleted; 0 keeps them for ever
  */
 @Validated
 @ConfigurationProperties("ketafhir.security")
@@ -41,7 +42,7 @@ public record SecurityProperties(
         @DefaultValue("20MB") DataSize maxRequestSize,
         @DefaultValue("1000") @Positive @Max(100_000) int maxIncludes,
         @DefaultValue("true") boolean audit,
-        @DefaultValue("10000") @Positive int auditQueue) {
+        @DefaultValue("0") @Min(value = 0, message = "ketafhir.security.audit-retention-days must be 0 (keep for ever) or more") int auditRetentionDays) {
 
     public boolean secured() {
         return !issuerUri.isBlank();

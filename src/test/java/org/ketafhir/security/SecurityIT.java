@@ -483,6 +483,56 @@ class SecurityIT {
         assertThat(send("GET", "/AuditEvent/" + id, null, all).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void shouldFindAPatientsAuditEventsByItsPlainReferenceAndPageThemInTimeOrder() throws Exception {
+        String reader = "pager-" + UUID.randomUUID();
+        String token = TestTokens.builder().scope("user/*.rs").subject(reader).sign();
+        for (int i = 0; i < 5; i++) {
+            assertThat(send("GET", "/Observation/" + ownObservation, null, token).statusCode()).isEqualTo(200);
+        }
+        String query = "/AuditEvent?patient=Patient/" + own + "&agent=" + reader + "&subtype=read&_sort=date&_count=2";
+
+        // written before the reads were answered: found at once, no waiting
+        Bundle first = parse(Bundle.class, send("GET", query, null, TestTokens.fullAccess()));
+        assertThat(first.getTotal()).isEqualTo(5);
+        assertThat(first.getEntry()).hasSize(2);
+        List<java.util.Date> times = new ArrayList<>();
+        Bundle page = first;
+        while (true) {
+            page.getEntry().forEach(entry -> times.add(((AuditEvent) entry.getResource()).getRecorded()));
+            if (page.getLink("next") == null) {
+                break;
+            }
+            page = parse(Bundle.class, sendUrl("GET", page.getLink("next").getUrl(), null, TestTokens.fullAccess()));
+        }
+        assertThat(times).hasSize(5).isSorted();
+        // the same patient by bare id, and a count
+        Bundle count = parse(Bundle.class, send("GET", "/AuditEvent?patient=" + own + "&agent=" + reader
+                + "&_summary=count", null, TestTokens.fullAccess()));
+        assertThat(count.getTotal()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldRefuseAnAuditEventInsideATransactionAndABadAuditSearch() throws Exception {
+        AuditEvent forged = new AuditEvent();
+        forged.getType().setSystem("http://terminology.hl7.org/CodeSystem/audit-event-type").setCode("rest");
+        forged.setRecorded(new java.util.Date());
+        forged.getSource().getObserver().setDisplay("another audit source");
+        forged.addAgent().setRequestor(true).getWho().setDisplay("someone");
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setResource(forged).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("AuditEvent");
+
+        HttpResponse<String> inTransaction = send("POST", "", json(transaction), TestTokens.builder().scope("system/*.cruds").sign());
+        HttpResponse<String> badSort = send("GET", "/AuditEvent?_sort=outcome", null, TestTokens.fullAccess());
+        HttpResponse<String> unknown = send("GET", "/AuditEvent?nonsense=1", null, TestTokens.fullAccess());
+
+        assertThat(inTransaction.statusCode()).as(inTransaction.body()).isEqualTo(422);
+        assertOperationOutcome(inTransaction);
+        assertThat(badSort.statusCode()).as(badSort.body()).isEqualTo(400);
+        assertOperationOutcome(badSort);
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Hardened inputs
 

@@ -107,6 +107,10 @@ class DurabilityIT {
             for (int i = 0; i < acknowledged.size(); i++) {
                 Patient patient = client.read().resource(Patient.class).withId(acknowledged.get(i)).execute();
                 assertThat(patient.getIdentifierFirstRep().getValue()).isEqualTo(run + "-own-url-" + i);
+                // and so is its audit: the create was recorded in the same transaction as the patient
+                Bundle audit = client.search().byUrl("AuditEvent?entity=Patient/" + acknowledged.get(i) + "&subtype=create")
+                        .returnBundle(Bundle.class).execute();
+                assertThat(audit.getEntry()).as("AuditEvent of the create of patient %d", i).hasSize(1);
             }
         }
     }
