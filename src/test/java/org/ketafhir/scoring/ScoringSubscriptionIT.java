@@ -9,13 +9,14 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import org.awaitility.Awaitility;
 
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.IdType;
@@ -93,19 +94,14 @@ class ScoringSubscriptionIT extends FhirServerTestBase {
         assertThat(flag.getCode().getCodingFirstRep().getCode()).isEqualTo("suicidal-ideation-positive-screen");
     }
 
-    private void awaitActive(IdType id) throws InterruptedException {
-        Instant deadline = Instant.now().plus(ACTIVATION);
-        while (Instant.now().isBefore(deadline)) {
-            Subscription current = client().read().resource(Subscription.class).withId(id.getIdPart()).execute();
-            if (current.getStatus() == SubscriptionStatus.ACTIVE) {
-                return;
-            }
-            if (current.getStatus() == SubscriptionStatus.ERROR) {
-                fail("subscription went to error: " + current.getError());
-            }
-            Thread.sleep(250);
-        }
-        fail("subscription " + id.getIdPart() + " not active within " + ACTIVATION);
+    private void awaitActive(IdType id) {
+        Awaitility.await("subscription " + id.getIdPart() + " active").atMost(ACTIVATION).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    Subscription current = client().read().resource(Subscription.class).withId(id.getIdPart()).execute();
+                    assertThat(current.getStatus()).as("subscription went to error: %s", current.getError())
+                            .isNotEqualTo(SubscriptionStatus.ERROR);
+                    return current.getStatus() == SubscriptionStatus.ACTIVE;
+                });
     }
 
     private void receive(HttpExchange exchange) throws IOException {

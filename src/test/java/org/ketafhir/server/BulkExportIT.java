@@ -1,15 +1,14 @@
 package org.ketafhir.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Group;
@@ -110,17 +109,15 @@ class BulkExportIT extends FhirServerTestBase {
     }
 
     private JsonNode pollUntilComplete(String statusUrl) throws Exception {
-        Instant deadline = Instant.now().plus(EXPORT_TIMEOUT);
         String path = relativeToBase(statusUrl);
-        while (Instant.now().isBefore(deadline)) {
-            HttpResponse<String> status = getRaw(path, "Accept", "application/json");
-            if (status.statusCode() == 200) {
-                return JSON.readTree(status.body());
-            }
-            assertThat(status.statusCode()).as("in-progress poll answered %s", status.body()).isEqualTo(202);
-            Thread.sleep(POLL_INTERVAL.toMillis());
-        }
-        return fail("export at %s did not complete within %s", statusUrl, EXPORT_TIMEOUT);
+        HttpResponse<String> done = Awaitility.await("export at " + statusUrl).atMost(EXPORT_TIMEOUT)
+                .pollInterval(POLL_INTERVAL)
+                .until(() -> {
+                    HttpResponse<String> status = getRaw(path, "Accept", "application/json");
+                    assertThat(status.statusCode()).as("in-progress poll answered %s", status.body()).isIn(200, 202);
+                    return status;
+                }, status -> status.statusCode() == 200);
+        return JSON.readTree(done.body());
     }
 
     /** The server writes absolute URLs; the test's HTTP helper takes paths below the FHIR base. */

@@ -11,10 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged server ({@code target/ketafhir-server-*.jar}) started as a separate operating-system process,
@@ -101,59 +103,50 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private void awaitPort() {
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Server process exited with " + process.exitValue() + "; see " + log);
-            }
+        awaitServer("port open", Duration.ofMillis(20), () -> {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("localhost", port), 1_000);
-                return;
+                return true;
             } catch (IOException notYetListening) {
-                sleep(Duration.ofMillis(20));
+                return false;
             }
-        }
-        process.destroyForcibly();
-        throw new IllegalStateException("Server port not open within " + READY_TIMEOUT + "; see " + log);
+        });
     }
 
-    private void awaitReady() throws IOException {
+    private void awaitReady() {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest readiness = HttpRequest.newBuilder(
                 URI.create("http://localhost:" + port + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(5)).build();
-        Instant deadline = Instant.now().plus(READY_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Server process exited with " + process.exitValue() + "; see " + log);
-            }
+        awaitServer("ready", Duration.ofMillis(500), () -> {
             try {
-                if (http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
+                return http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
             } catch (IOException notYetListening) {
-                // keep polling
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for the server", e);
+                return false;
             }
-            sleep(Duration.ofMillis(500));
+        });
+    }
+
+    /** Polls until the condition holds; a process that exits, or a timeout, fails at once with the log's name. */
+    private void awaitServer(String what, Duration pollInterval, Callable<Boolean> condition) {
+        try {
+            Awaitility.await("server " + what).atMost(READY_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(pollInterval)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException(
+                                    "Server process exited with " + process.exitValue() + "; see " + log);
+                        }
+                        return condition.call();
+                    });
+        } catch (ConditionTimeoutException timeout) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Server not " + what + " within " + READY_TIMEOUT + "; see " + log);
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("Server not ready within " + READY_TIMEOUT + "; see " + log);
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
