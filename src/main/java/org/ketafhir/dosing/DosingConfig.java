@@ -24,9 +24,17 @@ public class DosingConfig {
         return new DosingSessions(MedicationCodes.fromGuide(fhirContext));
     }
 
+    /** The guide's CodeSystem ketafhir-dosing-rule: each rule's default severity, overridability, value set. */
     @Bean
-    DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions) {
-        return new DosingRecords(daos, properties, sessions);
+    DosingRuleCatalogue dosingRuleCatalogue(FhirContext fhirContext) {
+        return DosingRuleCatalogue.fromGuide(fhirContext);
+    }
+
+    @Bean
+    DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
+            DosingRuleCatalogue catalogue, FhirContext fhirContext) {
+        return new DosingRecords(daos, properties, sessions,
+                ContraindicationGroups.fromGuide(fhirContext, catalogue, properties.contraindications()));
     }
 
     /** On HAPI's JPA interceptor service: storage hooks there fire once per stored resource, transactions included. */

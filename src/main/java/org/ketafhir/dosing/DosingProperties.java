@@ -7,7 +7,6 @@ import java.util.Map;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -25,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  * @param iv                rules for intravenous racemic ketamine
  * @param esketamine        rules for esketamine nasal spray
  * @param bloodPressure     blood-pressure rules (all sessions; the post-dose reading for esketamine)
- * @param contraindications groups of Condition / AllergyIntolerance codes; empty = the built-in defaults
+ * @param contraindications local changes to the guide's contraindication groups, by group name; empty = the guide's
  */
 @Validated
 @ConfigurationProperties("ketafhir.dosing")
@@ -38,9 +37,7 @@ record DosingProperties(
         Map<String, @Valid Contraindication> contraindications) {
 
     DosingProperties {
-        contraindications = contraindications == null || contraindications.isEmpty()
-                ? Contraindication.DEFAULTS
-                : Map.copyOf(contraindications);
+        contraindications = contraindications == null ? Map.of() : Map.copyOf(contraindications);
     }
 
     /**
@@ -141,70 +138,35 @@ record DosingProperties(
     }
 
     /**
-     * A group of contraindicating findings.
+     * Local changes to one of the guide's contraindication groups (CodeSystem ketafhir-dosing-rule, ValueSet
+     * ketafhir-contraindication-&lt;group&gt;); the key is the group's name.
      *
-     * @param severity error (refuses the session, no override) or warning
-     * @param history  whether a resolved or inactive Condition still counts (a history of ...)
-     * @param codes    {@code system|code}; a code ending in {@code *} matches every code it starts
+     * @param severity error (refuses the session, no override) or warning; empty = the guide's
+     * @param history  whether a resolved or inactive Condition still counts (a history of ...); empty = the guide's
+     * @param codes    {@code system|code} added to the guide's codes, or replacing them; ICD-10-CM codes match their
+     *                 descendants, a code ending in {@code *} matches every code it starts
+     * @param mode     add (default) or replace the guide's codes
      */
     record Contraindication(
-            @NotNull(message = "ketafhir.dosing.contraindications.*.severity is error or warning") Finding.Severity severity,
-            @DefaultValue("false") boolean history,
-            @NotEmpty(message = "ketafhir.dosing.contraindications.*.codes must list at least one system|code")
-            List<String> codes) {
+            Finding.Severity severity,
+            Boolean history,
+            List<String> codes,
+            @DefaultValue("add") @NotNull(message = "ketafhir.dosing.contraindications.*.mode is add or replace") Mode mode) {
 
-        private static final String ICD10 = "http://hl7.org/fhir/sid/icd-10-cm|";
-        private static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm|";
-        private static final String KETAFHIR = "http://ketafhir.org/fhir/CodeSystem/ketafhir|";
+        enum Mode {
+            ADD,
+            REPLACE
+        }
 
-        /**
-         * ICD-10-CM categories as a clinical convention [c]: aortic and other aneurysms (I71, I72), cerebral aneurysm
-         * (I67.1); cerebral and peripheral arteriovenous malformations (Q28.2, Q28.3, Q27.3); nontraumatic
-         * intracerebral haemorrhage and its sequelae (I61, I69.1); the ketamine and esketamine codes of the guide's
-         * ketafhir-medications on an AllergyIntolerance; pregnancy (O chapter, Z33.1) and lactation (Z39.1);
-         * schizophrenia-spectrum psychoses (F20-F29); substance use disorders (F10-F19 and the guide's local code);
-         * hepatic failure (K72) and cirrhosis (K74.6); hypertensive crisis (I16).
-         */
-        static final Map<String, Contraindication> DEFAULTS = Map.of(
-                "aneurysmal-vascular-disease", new Contraindication(Finding.Severity.ERROR, true,
-                        List.of(ICD10 + "I71*", ICD10 + "I72*", ICD10 + "I67.1")),
-                "arteriovenous-malformation", new Contraindication(Finding.Severity.ERROR, true,
-                        List.of(ICD10 + "Q28.2", ICD10 + "Q28.3", ICD10 + "Q27.3*")),
-                "intracerebral-haemorrhage", new Contraindication(Finding.Severity.ERROR, true,
-                        List.of(ICD10 + "I61*", ICD10 + "I69.1*")),
-                "ketamine-hypersensitivity", new Contraindication(Finding.Severity.ERROR, true,
-                        List.of(RXNORM + "6130", RXNORM + "2201623", RXNORM + "2201625",
-                                "http://snomed.info/sct|373464007", KETAFHIR + "esketamine",
-                                KETAFHIR + "ketamine-injection", KETAFHIR + "ketamine-compounded-oral")),
-                "pregnancy", new Contraindication(Finding.Severity.WARNING, false,
-                        List.of(ICD10 + "O*", ICD10 + "Z33.1", ICD10 + "Z39.1")),
-                "psychosis-history", new Contraindication(Finding.Severity.WARNING, true,
-                        List.of(ICD10 + "F2*")),
-                "substance-use-disorder", new Contraindication(Finding.Severity.WARNING, false,
-                        List.of(ICD10 + "F1*", KETAFHIR + "substance-use-disorder")),
-                "severe-hepatic-impairment", new Contraindication(Finding.Severity.WARNING, false,
-                        List.of(ICD10 + "K72*", ICD10 + "K74.6*")),
-                "uncontrolled-hypertension", new Contraindication(Finding.Severity.WARNING, false,
-                        List.of(ICD10 + "I16*")));
+        @AssertTrue(message = "ketafhir.dosing.contraindications.*.codes must list at least one system|code"
+                + " when mode is replace")
+        boolean isReplacementListed() {
+            return mode != Mode.REPLACE || (codes != null && !codes.isEmpty());
+        }
 
         @AssertTrue(message = "ketafhir.dosing.contraindications.*.codes are written system|code")
         boolean isCodesQualified() {
             return codes == null || codes.stream().allMatch(c -> c != null && c.indexOf('|') > 0 && c.indexOf('|') < c.length() - 1);
-        }
-
-        boolean matches(String system, String code) {
-            if (system == null || code == null) {
-                return false;
-            }
-            String qualified = system + "|" + code;
-            for (String pattern : codes) {
-                if (pattern.endsWith("*")
-                        ? qualified.startsWith(pattern.substring(0, pattern.length() - 1))
-                        : qualified.equals(pattern)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

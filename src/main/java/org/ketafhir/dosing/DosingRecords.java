@@ -67,11 +67,14 @@ final class DosingRecords {
     private final DaoRegistry daos;
     private final DosingProperties properties;
     private final DosingSessions sessions;
+    private final ContraindicationGroups contraindications;
 
-    DosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions) {
+    DosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
+            ContraindicationGroups contraindications) {
         this.daos = daos;
         this.properties = properties;
         this.sessions = sessions;
+        this.contraindications = contraindications;
     }
 
     /** {@code Patient/<id>} of a session whose subject is a stored patient's reference. */
@@ -191,7 +194,7 @@ final class DosingRecords {
             codes(records, "AllergyIntolerance/" + a.getIdElement().getIdPart(), a.getCode(),
                     clinical == null || "active".equals(clinical));
         }
-        return DosingRules.classify(properties.contraindications(), records);
+        return DosingRules.classify(contraindications, records);
     }
 
     private static void codes(List<DosingRules.CodedRecord> into, String reference, CodeableConcept code, boolean current) {

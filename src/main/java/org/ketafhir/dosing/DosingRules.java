@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -297,13 +296,13 @@ final class DosingRules {
      * @param records the codes of the patient's Conditions and AllergyIntolerances that are not refuted or entered in
      *                error, each with whether it is current (active, recurrence, relapse or no clinical status)
      */
-    static List<Contraindicated> classify(Map<String, DosingProperties.Contraindication> groups, List<CodedRecord> records) {
+    static List<Contraindicated> classify(ContraindicationGroups groups, List<CodedRecord> records) {
         List<Contraindicated> found = new ArrayList<>();
-        groups.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(group -> records.stream()
-                .filter(r -> r.current() || group.getValue().history())
-                .filter(r -> group.getValue().matches(r.system(), r.code()))
+        groups.groups().forEach(group -> records.stream()
+                .filter(r -> r.current() || group.history())
+                .filter(r -> group.matches(r.system(), r.code()))
                 .findFirst()
-                .ifPresent(r -> found.add(new Contraindicated(group.getKey(), group.getValue().severity(), r.describe()))));
+                .ifPresent(r -> found.add(new Contraindicated(group.group(), group.severity(), r.describe()))));
         return found;
     }
 

@@ -29,7 +29,8 @@ class DosingPropertiesTest {
             assertThat(properties.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
             assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120));
             assertThat(properties.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
-            assertThat(properties.contraindications()).containsKeys("aneurysmal-vascular-disease", "pregnancy");
+            // the contraindication groups are the guide's (ValueSets ketafhir-contraindication-*): no local change
+            assertThat(properties.contraindications()).isEmpty();
         });
     }
 
@@ -52,7 +53,8 @@ class DosingPropertiesTest {
             assertThat(shipped.iv().minObservationMinutes()).isEqualTo(60);
             assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120));
             assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
-            assertThat(shipped.contraindications()).isEqualTo(DosingProperties.Contraindication.DEFAULTS);
+            // no second copy of the contraindication codes in the settings file
+            assertThat(shipped.contraindications()).isEmpty();
         });
     }
 
@@ -106,11 +108,24 @@ class DosingPropertiesTest {
     }
 
     @Test
-    void shouldRefuseToStartWithAContraindicationWithoutCodes() {
-        runner.withPropertyValues("ketafhir.dosing.contraindications.pregnancy.severity=warning").run(context -> {
+    void shouldRefuseToStartWithAContraindicationReplacedByNoCodes() {
+        runner.withPropertyValues("ketafhir.dosing.contraindications.pregnancy.mode=replace").run(context -> {
             assertThat(context).hasFailed();
             assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.contraindications.*.codes");
         });
+    }
+
+    @Test
+    void shouldBindALocalChangeToAContraindicationGroup() {
+        runner.withPropertyValues("ketafhir.dosing.contraindications.pregnancy.severity=error",
+                "ketafhir.dosing.contraindications.pregnancy.codes[0]=http://snomed.info/sct|77386006").run(context -> {
+                    DosingProperties.Contraindication pregnancy = context.getBean(DosingProperties.class)
+                            .contraindications().get("pregnancy");
+                    assertThat(pregnancy.severity()).isEqualTo(Finding.Severity.ERROR);
+                    assertThat(pregnancy.mode()).isEqualTo(DosingProperties.Contraindication.Mode.ADD);
+                    assertThat(pregnancy.history()).isNull();
+                    assertThat(pregnancy.codes()).containsExactly("http://snomed.info/sct|77386006");
+                });
     }
 
     private static String messages(Throwable failure) {

@@ -261,6 +261,30 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void aUsCoreConditionCodedInSnomedCtShouldRefuseTheSession() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        // abdominal aortic aneurysm, SNOMED CT 233985008 (ValueSet ketafhir-contraindication-aneurysmal-vascular-disease)
+        Condition aneurysm = new Condition();
+        aneurysm.getMeta().addProfile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns");
+        aneurysm.setSubject(new Reference(patient));
+        aneurysm.getClinicalStatus().addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-clinical").setCode("active");
+        aneurysm.getCode().addCoding().setSystem("http://snomed.info/sct").setCode("233985008")
+                .setDisplay("Abdominal aortic aneurysm");
+        create(aneurysm);
+
+        // 40 mg / 80 kg = 0.5 mg/kg: only the contraindication is at stake
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(iv(patient, 40)));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, refused.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("contraindication-aneurysmal-vascular-disease").contains("http://snomed.info/sct|233985008"));
+        assertThat(sessionsOf(patient)).isEmpty();
+    }
+
+    @Test
     void aContraindicationSentInTheSameTransactionShouldRefuseEachSessionOfThePatient() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
