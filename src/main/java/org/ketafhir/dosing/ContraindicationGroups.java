@@ -109,6 +109,11 @@ final class ContraindicationGroups {
         return new ContraindicationGroups(groups);
     }
 
+    /** A group of a guide ValueSet's codes that is not a contraindication (e.g. ketafhir-acute-suicidal-ideation). */
+    static Group ofValueSet(FhirContext fhirContext, String id) {
+        return new Group(id, Severity.WARNING, false, valueSetCodes(fhirContext, GUIDE_VALUE_SETS + id));
+    }
+
     /** The codes of a guide ValueSet: its enumerated concepts and, whole, the guide ValueSets it includes. */
     static Set<String> valueSetCodes(FhirContext fhirContext, String canonical) {
         if (!canonical.startsWith(GUIDE_VALUE_SETS)) {

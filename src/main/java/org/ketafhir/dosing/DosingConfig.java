@@ -34,7 +34,8 @@ public class DosingConfig {
     DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
             DosingRuleCatalogue catalogue, FhirContext fhirContext) {
         return new DosingRecords(daos, properties, sessions,
-                ContraindicationGroups.fromGuide(fhirContext, catalogue, properties.contraindications()));
+                ContraindicationGroups.fromGuide(fhirContext, catalogue, properties.contraindications()),
+                ContraindicationGroups.ofValueSet(fhirContext, "ketafhir-acute-suicidal-ideation"));
     }
 
     /** On HAPI's JPA interceptor service: storage hooks there fire once per stored resource, transactions included. */

@@ -63,11 +63,15 @@ record DosingProperties(
      * @param deviceMg               mg per nasal spray device; a dose is a whole multiple of it
      * @param maxDoseMg              the largest dose in mg
      * @param firstDoseMg            the first dose of a course in mg
-     * @param olderAdultFirstDoseMg  the first dose in mg from {@code olderAdultAge}
+     * @param olderAdultFirstDoseMg  the first dose in mg from {@code olderAdultAge}, when {@code olderAdultRule} is on
      * @param olderAdultAge          age in years from which the older-adult first dose applies
      * @param inductionWeeks         weeks from the first session during which {@code maxSessionsPerWeek} applies
      * @param maxSessionsPerWeek     most sessions in one course week of the induction
      * @param minObservationMinutes  minutes of observation after the dose before discharge
+     * @param olderAdultRule         whether the first dose from {@code olderAdultAge} is {@code olderAdultFirstDoseMg}
+     *                               (EU SmPC practice); off by default: the US label has no age rule
+     * @param suicidalIdeationFirstDoseMg the first dose in mg when the patient has a current Condition of the guide's
+     *                               ketafhir-acute-suicidal-ideation (US label: MDD with acute suicidal ideation, 84 mg)
      */
     record Esketamine(
             @DefaultValue("28") @Positive(message = "ketafhir.dosing.esketamine.device-mg must be greater than 0") int deviceMg,
@@ -81,19 +85,23 @@ record DosingProperties(
             @DefaultValue("2") @Positive(
                     message = "ketafhir.dosing.esketamine.max-sessions-per-week must be at least 1") int maxSessionsPerWeek,
             @DefaultValue("120") @PositiveOrZero(
-                    message = "ketafhir.dosing.esketamine.min-observation-minutes must not be negative") int minObservationMinutes) {
+                    message = "ketafhir.dosing.esketamine.min-observation-minutes must not be negative") int minObservationMinutes,
+            @DefaultValue("false") boolean olderAdultRule,
+            @DefaultValue("84") @Positive(message = "ketafhir.dosing.esketamine.suicidal-ideation-first-dose-mg"
+                    + " must be greater than 0") int suicidalIdeationFirstDoseMg) {
 
         @AssertTrue(message = "ketafhir.dosing.esketamine.max-dose-mg must not be below"
-                + " ketafhir.dosing.esketamine.first-dose-mg and ketafhir.dosing.esketamine.older-adult-first-dose-mg")
+                + " ketafhir.dosing.esketamine.first-dose-mg, older-adult-first-dose-mg and suicidal-ideation-first-dose-mg")
         boolean isMaxAtOrAboveFirstDoses() {
-            return maxDoseMg >= firstDoseMg && maxDoseMg >= olderAdultFirstDoseMg;
+            return maxDoseMg >= firstDoseMg && maxDoseMg >= olderAdultFirstDoseMg && maxDoseMg >= suicidalIdeationFirstDoseMg;
         }
 
-        @AssertTrue(message = "ketafhir.dosing.esketamine.first-dose-mg, older-adult-first-dose-mg and max-dose-mg"
-                + " must be whole multiples of ketafhir.dosing.esketamine.device-mg")
+        @AssertTrue(message = "ketafhir.dosing.esketamine.first-dose-mg, older-adult-first-dose-mg,"
+                + " suicidal-ideation-first-dose-mg and max-dose-mg must be whole multiples of ketafhir.dosing.esketamine.device-mg")
         boolean isDosesWholeDevices() {
             return deviceMg <= 0
-                    || (firstDoseMg % deviceMg == 0 && olderAdultFirstDoseMg % deviceMg == 0 && maxDoseMg % deviceMg == 0);
+                    || (firstDoseMg % deviceMg == 0 && olderAdultFirstDoseMg % deviceMg == 0 && maxDoseMg % deviceMg == 0
+                            && suicidalIdeationFirstDoseMg % deviceMg == 0);
         }
     }
 

@@ -67,7 +67,8 @@ final class DosingRules {
 
     /** Only the weight: the dose per kg and the weight it comes from, as {@link #evaluate} would compute them. */
     Evaluation weigh(Session session, Optional<Weight> latestWeight) {
-        DosingFacts facts = new DosingFacts(session, Optional.empty(), latestWeight, List.of(), List.of(), List.of(), List.of());
+        DosingFacts facts = new DosingFacts(session, Optional.empty(), latestWeight, List.of(), List.of(), List.of(), List.of(),
+                false);
         Optional<Weight> used = weight(facts, new ArrayList<>());
         return new Evaluation(List.of(), used.map(w -> session.doseMg().divide(w.kg(), PRECISION)), used);
     }
@@ -162,19 +163,46 @@ final class DosingRules {
         if (!first) {
             return;
         }
-        Optional<Integer> age = facts.ageYears();
-        List<Integer> allowed = age.isEmpty()
-                ? List.of(esk.firstDoseMg(), esk.olderAdultFirstDoseMg())
-                : List.of(age.get() >= esk.olderAdultAge() ? esk.olderAdultFirstDoseMg() : esk.firstDoseMg());
+        List<Integer> allowed = firstDoses(facts);
         if (allowed.stream().noneMatch(mg -> dose.compareTo(BigDecimal.valueOf(mg)) == 0)) {
-            String threshold = age.isEmpty()
-                    ? esk.firstDoseMg() + " mg, or " + esk.olderAdultFirstDoseMg() + " mg from age " + esk.olderAdultAge()
-                            + " (no birth date stored)"
-                    : allowed.get(0) + " mg at age " + age.get()
-                            + (age.get() >= esk.olderAdultAge() ? " (" + esk.olderAdultAge() + " or over)" : "");
             findings.add(new Finding("esketamine-first-dose", Severity.ERROR, measured + " as the first dose",
-                    threshold, false, false, "The first esketamine dose of a course is fixed"));
+                    firstDoseThreshold(facts, allowed), true, false, "The first esketamine dose of a course is fixed"));
         }
+    }
+
+    /**
+     * The labelled first doses: first-dose-mg (US label, treatment-resistant depression), suicidal-ideation-first-dose-mg
+     * too with a current acute suicidal ideation (US label, MDD with acute suicidal ideation); with older-adult-rule,
+     * older-adult-first-dose-mg instead of first-dose-mg from older-adult-age, and both when the age is unknown.
+     */
+    private List<Integer> firstDoses(DosingFacts facts) {
+        DosingProperties.Esketamine esk = properties.esketamine();
+        List<Integer> allowed = new ArrayList<>();
+        Optional<Integer> age = facts.ageYears();
+        if (!esk.olderAdultRule() || age.isEmpty() || age.get() < esk.olderAdultAge()) {
+            allowed.add(esk.firstDoseMg());
+        }
+        if (esk.olderAdultRule() && (age.isEmpty() || age.get() >= esk.olderAdultAge())) {
+            allowed.add(esk.olderAdultFirstDoseMg());
+        }
+        if (facts.acuteSuicidalIdeation()) {
+            allowed.add(esk.suicidalIdeationFirstDoseMg());
+        }
+        return allowed.stream().distinct().toList();
+    }
+
+    private String firstDoseThreshold(DosingFacts facts, List<Integer> allowed) {
+        DosingProperties.Esketamine esk = properties.esketamine();
+        String doses = String.join(" or ", allowed.stream().map(mg -> mg + " mg").toList());
+        List<String> why = new ArrayList<>();
+        if (esk.olderAdultRule()) {
+            why.add(facts.ageYears().map(a -> "at age " + a + (a >= esk.olderAdultAge() ? " (" + esk.olderAdultAge() + " or over)" : ""))
+                    .orElse("age unknown (no or partial birth date)"));
+        }
+        if (facts.acuteSuicidalIdeation()) {
+            why.add("acute suicidal ideation recorded");
+        }
+        return why.isEmpty() ? doses : doses + " " + String.join(", ", why);
     }
 
     private void esketamineFrequency(DosingFacts facts, List<Finding> findings) {

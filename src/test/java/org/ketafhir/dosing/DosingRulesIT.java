@@ -196,9 +196,28 @@ class DosingRulesIT extends FhirServerTestBase {
         HttpResponse<String> refused = postJson("/MedicationAdministration", json(esketamine(patient, 84, START)));
 
         assertThat(refused.statusCode()).isEqualTo(422);
-        // born 1980-01-01, 46 on 2026-10-05: the first dose is 56 mg
+        // no acute suicidal ideation recorded: the US label's first dose is 56 mg (no age rule by default)
         assertThat(parse(OperationOutcome.class, refused.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
-                .contains("esketamine-first-dose").contains("84 mg as the first dose").contains("56 mg at age 46"));
+                .contains("esketamine-first-dose").contains("84 mg as the first dose").contains("threshold: 56 mg)"));
+    }
+
+    @Test
+    void aFirstEsketamineDoseOf84MgShouldBeStoredForAPatientWithAcuteSuicidalIdeation() {
+        // born 1958-07 (a partial date): 68 on 2026-10-05 whatever the day; the US label has no age rule either way
+        String patient = patient("1958-07");
+        esketamineReadings(patient);
+        Condition ideation = new Condition();
+        ideation.setSubject(new Reference(patient));
+        ideation.getClinicalStatus().addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-clinical").setCode("active");
+        ideation.getCode().addCoding().setSystem("http://hl7.org/fhir/sid/icd-10-cm").setCode("R45.851");
+        create(ideation);
+
+        // MDD with acute suicidal ideation (ValueSet ketafhir-acute-suicidal-ideation): 84 mg from the first dose
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(esketamine(patient, 84, START)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, stored.body()))).isEmpty();
     }
 
     @Test
