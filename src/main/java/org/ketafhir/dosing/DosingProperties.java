@@ -25,6 +25,8 @@ import org.springframework.validation.annotation.Validated;
  * @param esketamine        rules for esketamine nasal spray
  * @param bloodPressure     blood-pressure rules (all sessions; the post-dose reading for esketamine)
  * @param contraindications local changes to the guide's contraindication groups, by group name; empty = the guide's
+ * @param clinicTimeZone    the clinic's time zone (e.g. {@code America/New_York}) for the dates of a session (REMS
+ *                          session date, age on the day); empty = the server's default time zone
  */
 @Validated
 @ConfigurationProperties("ketafhir.dosing")
@@ -34,10 +36,27 @@ record DosingProperties(
         @DefaultValue @NotNull @Valid Iv iv,
         @DefaultValue @NotNull @Valid Esketamine esketamine,
         @DefaultValue @NotNull @Valid BloodPressure bloodPressure,
-        Map<String, @Valid Contraindication> contraindications) {
+        Map<String, @Valid Contraindication> contraindications,
+        @DefaultValue("") String clinicTimeZone) {
 
     DosingProperties {
         contraindications = contraindications == null ? Map.of() : Map.copyOf(contraindications);
+        clinicTimeZone = clinicTimeZone == null ? "" : clinicTimeZone.trim();
+    }
+
+    @AssertTrue(message = "ketafhir.dosing.clinic-time-zone must be empty or a time zone id such as America/New_York")
+    boolean isClinicTimeZoneKnown() {
+        try {
+            clinicZone();
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
+    }
+
+    /** The clinic's time zone: the setting, else the server's default. */
+    java.time.ZoneId clinicZone() {
+        return clinicTimeZone.isEmpty() ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(clinicTimeZone);
     }
 
     /**

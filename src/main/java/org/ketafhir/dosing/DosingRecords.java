@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -133,7 +132,7 @@ final class DosingRecords {
                 .toList();
         List<DosingRules.CodedRecord> coded = once(transaction, "conditions " + patient, () -> codedRecords(patient));
         return new DosingFacts(session,
-                born.flatMap(b -> b.ageAt(session.start().atZone(ZoneOffset.UTC).toLocalDate())),
+                born.flatMap(b -> b.ageAt(session.start().atZone(properties.clinicZone()).toLocalDate())),
                 latestWeight(patient, session.start()), pressures, spo2, otherEsketamineStarts,
                 DosingRules.classify(contraindications, coded),
                 coded.stream().anyMatch(r -> r.current() && suicidalIdeation.matches(r.system(), r.code())));

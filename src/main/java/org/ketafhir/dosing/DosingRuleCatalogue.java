@@ -72,6 +72,11 @@ final class DosingRuleCatalogue {
         return rule;
     }
 
+    /** Every rule, by code. */
+    Map<String, Rule> rules() {
+        return rules;
+    }
+
     boolean has(String code) {
         return rules.containsKey(code);
     }

@@ -35,6 +35,8 @@ import org.ketafhir.dosing.Finding.Severity;
  *       {@code max-sessions-per-week} sessions. A session with no earlier esketamine session is the first dose.</li>
  * </ul>
  * Post-dose rules (post-dose blood pressure, SpO2, a recorded observation end) apply to completed sessions only.
+ * Each rule's severity and whether an override reason lets it through are the guide's (CodeSystem
+ * ketafhir-dosing-rule, {@link DosingRuleCatalogue}); the severities written below are what the guide ships.
  * Pre-dose blood pressure is checked for IV ketamine and esketamine (the sessions the clinic monitors; records of other
  * routes often come from other systems), for every route with {@code blood-pressure.all-routes}.
  */
@@ -44,9 +46,16 @@ final class DosingRules {
     private static final Duration WEEK = Duration.ofDays(7);
 
     private final DosingProperties properties;
+    private final DosingRuleCatalogue catalogue;
 
+    /** On the guide's rule catalogue as packaged. */
     DosingRules(DosingProperties properties) {
+        this(properties, DosingRuleCatalogue.fromGuide(ca.uhn.fhir.context.FhirContext.forR4Cached()));
+    }
+
+    DosingRules(DosingProperties properties, DosingRuleCatalogue catalogue) {
         this.properties = Objects.requireNonNull(properties, "properties");
+        this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
     }
 
     /**
@@ -97,9 +106,22 @@ final class DosingRules {
         contraindications(facts.contraindications(), findings);
 
         List<Finding> decided = findings.stream()
+                .map(this::catalogued)
                 .map(f -> session.overridden() && f.refuses() && f.overridable() ? f.overriddenByReason() : f)
                 .toList();
         return new Evaluation(decided, mgPerKg, weightUsed);
+    }
+
+    /**
+     * The finding with the severity and overridability of its rule in the guide's CodeSystem ketafhir-dosing-rule;
+     * a contraindication keeps its group's severity (the guide's unless a setting changes it). A rule without a
+     * concept fails: the catalogue is strict.
+     */
+    private Finding catalogued(Finding finding) {
+        DosingRuleCatalogue.Rule rule = catalogue.rule(finding.rule());
+        Severity severity = finding.rule().startsWith(DosingRuleCatalogue.CONTRAINDICATION) ? finding.severity() : rule.severity();
+        return new Finding(finding.rule(), severity, finding.measured(), finding.threshold(), rule.overridable(),
+                finding.overridden(), finding.message());
     }
 
     /** The weight used for mg/kg; records the weight findings of an IV ketamine session. */

@@ -20,7 +20,7 @@ final class DosingCase {
             new DosingProperties.Iv(new BigDecimal("0.75"), new BigDecimal("1.0"), 60),
             new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84),
             new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false),
-            Map.of());
+            Map.of(), "UTC");
 
     static final Instant START = Instant.parse("2026-09-07T09:00:00Z");
     static final DosingRules RULES = new DosingRules(DEFAULTS);

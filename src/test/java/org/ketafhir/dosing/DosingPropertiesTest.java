@@ -55,6 +55,7 @@ class DosingPropertiesTest {
             assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
             // no second copy of the contraindication codes in the settings file
             assertThat(shipped.contraindications()).isEmpty();
+            assertThat(shipped.clinicTimeZone()).isEmpty();
         });
     }
 
@@ -113,6 +114,19 @@ class DosingPropertiesTest {
             assertThat(context).hasFailed();
             assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.contraindications.*.codes");
         });
+    }
+
+    @Test
+    void shouldBindTheClinicTimeZoneAndRefuseAnUnknownOne() {
+        runner.withPropertyValues("ketafhir.dosing.clinic-time-zone=America/New_York").run(context ->
+                assertThat(context.getBean(DosingProperties.class).clinicZone()).isEqualTo(java.time.ZoneId.of("America/New_York")));
+        runner.withPropertyValues("ketafhir.dosing.clinic-time-zone=Mars/Olympus").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.clinic-time-zone");
+        });
+        // empty (the default): the server's time zone
+        runner.run(context -> assertThat(context.getBean(DosingProperties.class).clinicZone())
+                .isEqualTo(java.time.ZoneId.systemDefault()));
     }
 
     @Test

@@ -44,6 +44,50 @@ class DosingRuleCatalogueTest {
         assertThat(emitted).allSatisfy(rule -> assertThat(CATALOGUE.has(rule)).as("concept for %s", rule).isTrue());
     }
 
+    /** The guide's catalogue with one rule changed, as a clinic's edited guide would have it. */
+    private static DosingRuleCatalogue with(String code, Severity severity, boolean overridable) {
+        java.util.Map<String, DosingRuleCatalogue.Rule> rules = new java.util.HashMap<>(CATALOGUE.rules());
+        DosingRuleCatalogue.Rule rule = rules.get(code);
+        rules.put(code, new DosingRuleCatalogue.Rule(code, rule.display(), severity, overridable, rule.valueSet(),
+                rule.history()));
+        return new DosingRuleCatalogue(rules);
+    }
+
+    @Test
+    void theRulesShouldTakeSeverityFromTheCatalogue() {
+        // 64 mg / 80 kg = 0.8 mg/kg: above the 0.75 warning level, under the 1.0 ceiling. The guide ships iv-dose-high
+        // as a warning; with the concept's severity set to error the same dose is refused
+        DosingCase.Case c = DosingCase.Case.iv("64");
+
+        assertThat(c.evaluate().warnings()).extracting(Finding::rule).containsExactly("iv-dose-high");
+        DosingRules.Evaluation strict = new DosingRules(DosingCase.DEFAULTS, with("iv-dose-high", Severity.ERROR, false))
+                .evaluate(c.facts());
+        assertThat(strict.errors()).extracting(Finding::rule).containsExactly("iv-dose-high");
+    }
+
+    @Test
+    void theRulesShouldTakeOverridabilityFromTheCatalogue() {
+        // 80 mg / 80 kg = 1.0 mg/kg, at the ceiling, with an override reason: the guide ships iv-dose-ceiling as
+        // overridable (stored as an overridden warning); with overridable false the reason no longer lets it through
+        DosingCase.Case c = DosingCase.Case.iv("80");
+        c.overridden = true;
+
+        assertThat(c.evaluate().errors()).isEmpty();
+        DosingRules.Evaluation strict = new DosingRules(DosingCase.DEFAULTS, with("iv-dose-ceiling", Severity.ERROR, false))
+                .evaluate(c.facts());
+        assertThat(strict.errors()).extracting(Finding::rule).containsExactly("iv-dose-ceiling");
+    }
+
+    @Test
+    void aContraindicationShouldKeepItsGroupsSeverity() {
+        // a local setting made pregnancy an error: the group's severity stands, not the concept's warning
+        DosingCase.Case c = DosingCase.Case.iv("40");
+        c.contraindications = java.util.List.of(
+                new DosingFacts.Contraindicated("pregnancy", Severity.ERROR, "Condition/1 coded x|Z33.1"));
+
+        assertThat(c.evaluate().errors()).extracting(Finding::rule).containsExactly("contraindication-pregnancy");
+    }
+
     @Test
     void aRuleWithoutAConceptShouldFailInsteadOfDefaulting() {
         assertThatThrownBy(() -> CATALOGUE.rule("no-such-rule"))

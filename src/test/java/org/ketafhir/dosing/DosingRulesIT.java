@@ -71,6 +71,27 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void aRefusalShouldCiteTheRuleAsAConceptOfTheGuidesDosingRuleCodeSystem() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+
+        // 80 mg / 80 kg = 1.0 mg/kg: iv-dose-ceiling
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(iv(patient, 80)));
+        Coding cited = parse(OperationOutcome.class, refused.body()).getIssueFirstRep().getDetails().getCodingFirstRep();
+        // the CodeSystem the server installed from the guide defines that code: an error that can be overridden
+        org.hl7.fhir.r4.model.CodeSystem rules = (org.hl7.fhir.r4.model.CodeSystem) client().search()
+                .byUrl("CodeSystem?url=" + cited.getSystem()).returnBundle(Bundle.class).execute()
+                .getEntryFirstRep().getResource();
+
+        assertThat(cited.getSystem()).isEqualTo("http://ketafhir.org/fhir/CodeSystem/ketafhir-dosing-rule");
+        assertThat(cited.getCode()).isEqualTo("iv-dose-ceiling");
+        assertThat(rules.getConcept()).filteredOn(c -> c.getCode().equals("iv-dose-ceiling")).singleElement()
+                .satisfies(concept -> assertThat(concept.getProperty()).extracting(p -> p.getCode() + "=" + p.getValue().primitiveValue())
+                        .contains("severity=error", "overridable=true"));
+    }
+
+    @Test
     void anIvDoseOf08MgPerKgShouldBeStoredWithADetectedIssueOnTheSession() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
@@ -140,6 +161,56 @@ class DosingRulesIT extends FhirServerTestBase {
             assertThat(issue.getDetail()).contains("iv-dose-ceiling").contains("overridden");
             assertThat(issue.getMitigationFirstRep().getAction().getCodingFirstRep().getCode()).isEqualTo("prior-tolerance");
         });
+    }
+
+    @Test
+    void aSessionNamingKetamineByMedicationReferenceShouldGetTheSameRules() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        org.hl7.fhir.r4.model.Medication ketamine = new org.hl7.fhir.r4.model.Medication();
+        ketamine.getCode().addCoding().setSystem(RXNORM).setCode("6130");
+        String stored = create(ketamine);
+
+        // 80 mg / 80 kg = 1.0 mg/kg, at the ceiling: refused whether the drug is a contained or a stored Medication
+        MedicationAdministration contained = iv(patient, 80);
+        ketamine.setId("ketamine");
+        contained.addContained(ketamine);
+        contained.setMedication(new Reference("#ketamine"));
+        HttpResponse<String> refusedContained = postJson("/MedicationAdministration", json(contained));
+        MedicationAdministration byStored = iv(patient, 80);
+        byStored.setMedication(new Reference(stored));
+        HttpResponse<String> refusedStored = postJson("/MedicationAdministration", json(byStored));
+        // 40 mg / 80 kg = 0.5 mg/kg by the stored Medication: stored with its dose per kg, as a coded session is
+        MedicationAdministration fine = iv(patient, 40);
+        fine.setMedication(new Reference(stored));
+        HttpResponse<String> accepted = postJson("/MedicationAdministration", json(fine));
+
+        assertThat(refusedContained.statusCode()).as(refusedContained.body()).isEqualTo(422);
+        assertThat(refusedContained.body()).contains("iv-dose-ceiling");
+        assertThat(refusedStored.statusCode()).as(refusedStored.body()).isEqualTo(422);
+        assertThat(refusedStored.body()).contains("iv-dose-ceiling");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+        Quantity perKg = (Quantity) parse(MedicationAdministration.class, accepted.body()).getDosage()
+                .getExtensionByUrl(DosingSessions.DOSE_PER_KG).getValue();
+        assertThat(perKg.getValue()).isEqualByComparingTo("0.5");
+    }
+
+    @Test
+    void aSessionNamingKetamineByReferenceShouldMeetTheDosingSessionProfile() {
+        String patient = patient("1980-01-01");
+        org.hl7.fhir.r4.model.Medication ketamine = new org.hl7.fhir.r4.model.Medication();
+        ketamine.getCode().addCoding().setSystem(RXNORM).setCode("6130");
+        String stored = create(ketamine);
+        // the dose in grams: the profile's ketafhir-dose-mg constraint refuses it, as for a coded session
+        MedicationAdministration grams = iv(patient, 40);
+        grams.setMedication(new Reference(stored));
+        grams.getDosage().getDose().setUnit("g").setCode("g");
+
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(grams));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("dosing-session");
     }
 
     @Test
@@ -357,6 +428,29 @@ class DosingRulesIT extends FhirServerTestBase {
                 .containsEntry("dissociation", "true").containsEntry("sedation", "false")
                 .containsEntry("blood-pressure-increase", "false").containsEntry("monitored-2-hours", "true")
                 .containsEntry("serious-adverse-event", "false");
+    }
+
+    @Test
+    void theRemsRecordShouldCountALifeThreateningAdverseEventAsSerious() {
+        String patient = patient("1980-01-01");
+        esketamineReadings(patient);
+        String session = create(esketamine(patient, 56, START));
+        // R4 seriousness SeriousIsLifeThreatening (not the general code Serious): serious for the REMS form
+        org.hl7.fhir.r4.model.AdverseEvent event = new org.hl7.fhir.r4.model.AdverseEvent();
+        event.setActuality(org.hl7.fhir.r4.model.AdverseEvent.AdverseEventActuality.ACTUAL);
+        event.setSubject(new Reference(patient));
+        event.getEvent().addCoding().setSystem(DosingOutcomes.KETAFHIR).setCode("respiratory-depression");
+        event.getSeriousness().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/adverse-event-seriousness")
+                .setCode("SeriousIsLifeThreatening");
+        event.addSuspectEntity().setInstance(new Reference(session));
+        create(event);
+
+        HttpResponse<String> response = getRaw("/" + session + "/$rems-record");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        java.util.Map<String, String> answers = new java.util.HashMap<>();
+        collect(parse(org.hl7.fhir.r4.model.QuestionnaireResponse.class, response.body()).getItem(), answers);
+        assertThat(answers).containsEntry("serious-adverse-event", "true").containsEntry("respiratory-depression", "true");
     }
 
     @Test

@@ -74,7 +74,7 @@ class EsketamineRulesTest {
     /** EU SmPC practice: 28 mg first dose from age 65 (older-adult-rule on). */
     private static final DosingProperties EU_OLDER_ADULTS = new DosingProperties(true, 30,
             DosingCase.DEFAULTS.iv(), new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, true, 84),
-            DosingCase.DEFAULTS.bloodPressure(), java.util.Map.of());
+            DosingCase.DEFAULTS.bloodPressure(), java.util.Map.of(), "UTC");
 
     @Test
     void shouldExpect28MgAsTheFirstDoseFrom65WithTheOlderAdultRule() {
