@@ -222,7 +222,7 @@ final class DosingRules {
                     .orElse("age unknown (no or partial birth date)"));
         }
         if (facts.acuteSuicidalIdeation()) {
-            why.add("acute suicidal ideation recorded");
+            why.add("with acute suicidal ideation recorded");
         }
         return why.isEmpty() ? doses : doses + " " + String.join(", ", why);
     }

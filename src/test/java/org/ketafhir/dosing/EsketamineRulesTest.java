@@ -43,7 +43,7 @@ class EsketamineRulesTest {
         assertThat(c84.evaluate().findings()).isEmpty();
         assertThat(c56.evaluate().findings()).isEmpty();
         assertThat(only(c28.evaluate(), "esketamine-first-dose").threshold())
-                .isEqualTo("56 mg or 84 mg acute suicidal ideation recorded");
+                .isEqualTo("56 mg or 84 mg with acute suicidal ideation recorded");
     }
 
     @Test
