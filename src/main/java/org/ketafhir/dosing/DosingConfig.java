@@ -1,5 +1,10 @@
 package org.ketafhir.dosing;
 
+import java.util.Optional;
+
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Medication;
+import org.ketafhir.ig.GuideValueSets;
 import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -9,6 +14,9 @@ import org.springframework.context.annotation.Configuration;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 
 /**
  * Dosing rules on every stored ketamine or esketamine session (see {@link DosingRules}); thresholds under
@@ -19,30 +27,56 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 @EnableConfigurationProperties(DosingProperties.class)
 public class DosingConfig {
 
+    /** A stored Medication a session refers to is read as the server (the client may not be allowed to read it). */
     @Bean
-    DosingSessions dosingSessions(FhirContext fhirContext) {
-        return new DosingSessions(MedicationCodes.fromGuide(fhirContext));
+    DosingSessions dosingSessions(FhirContext fhirContext, DaoRegistry daos) {
+        return new DosingSessions(MedicationCodes.fromGuide(fhirContext), reference -> {
+            IdType id = new IdType(reference);
+            if (!"Medication".equals(id.getResourceType()) || !id.hasIdPart() || id.hasBaseUrl()) {
+                return Optional.empty();
+            }
+            try {
+                Medication medication = daos.getResourceDao(Medication.class)
+                        .read(id.toUnqualifiedVersionless(), new SystemRequestDetails());
+                return medication.hasCode() ? Optional.of(medication.getCode()) : Optional.empty();
+            } catch (ResourceNotFoundException | ResourceGoneException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The guide's CodeSystem ketafhir-dosing-rule: each rule's default severity, overridability, value set. */
+    @Bean
+    DosingRuleCatalogue dosingRuleCatalogue(FhirContext fhirContext) {
+        return DosingRuleCatalogue.fromGuide(fhirContext);
     }
 
     @Bean
-    DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions) {
-        return new DosingRecords(daos, properties, sessions);
+    DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
+            DosingRuleCatalogue catalogue, FhirContext fhirContext) {
+        return new DosingRecords(daos, properties, sessions,
+                ContraindicationGroups.fromGuide(fhirContext, catalogue, properties.contraindications()),
+                ContraindicationGroups.ofValueSet(fhirContext, "ketafhir-acute-suicidal-ideation"));
     }
 
     /** On HAPI's JPA interceptor service: storage hooks there fire once per stored resource, transactions included. */
     @Bean
     DosingStorageInterceptor dosingStorageInterceptor(
-            DosingProperties properties, DosingSessions sessions, DosingRecords records, IInterceptorService jpaInterceptors) {
-        DosingStorageInterceptor interceptor = new DosingStorageInterceptor(new DosingRules(properties), sessions, records);
+            DosingProperties properties, DosingSessions sessions, DosingRecords records, DosingRuleCatalogue catalogue,
+            IInterceptorService jpaInterceptors) {
+        DosingStorageInterceptor interceptor = new DosingStorageInterceptor(new DosingRules(properties, catalogue),
+                sessions, records);
         jpaInterceptors.registerInterceptor(interceptor);
         return interceptor;
     }
 
     /** Warnings returned in OperationOutcome responses, and {@code MedicationAdministration/[id]/$rems-record}. */
     @Bean
-    FhirServerCustomizer dosingEndpoint(DosingProperties properties, DosingSessions sessions, DosingRecords records) {
+    FhirServerCustomizer dosingEndpoint(DosingProperties properties, DosingSessions sessions, DosingRecords records,
+            FhirContext fhirContext) {
         DosingWarningsInterceptor warnings = new DosingWarningsInterceptor();
-        RemsRecordProvider rems = new RemsRecordProvider(sessions, records, new RemsRecord(properties));
+        RemsRecordProvider rems = new RemsRecordProvider(sessions, records, new RemsRecord(properties,
+                GuideValueSets.enumerated(fhirContext, "ketafhir-serious-adverse-events").keySet()));
         return server -> {
             server.registerInterceptor(warnings);
             server.registerProvider(rems);

@@ -11,11 +11,13 @@ import java.util.Optional;
  *
  * @param session            the session being written
  * @param ageYears           the patient's age in whole years at the session start; empty when no birth date is stored
+ *                           or a partial one (year, year-month) cannot decide it
  * @param latestWeight       the latest body weight recorded at or before the session start, however old
  * @param bloodPressures     the patient's blood-pressure readings around the session
  * @param spo2Times          when the patient's SpO2 readings around the session were taken
  * @param otherEsketamineStarts starts of the patient's other esketamine sessions (not this one)
  * @param contraindications  contraindicating Conditions / AllergyIntolerances found on the patient
+ * @param acuteSuicidalIdeation whether the patient has a current Condition of ketafhir-acute-suicidal-ideation
  */
 record DosingFacts(
         Session session,
@@ -24,7 +26,8 @@ record DosingFacts(
         List<BloodPressure> bloodPressures,
         List<Instant> spo2Times,
         List<Instant> otherEsketamineStarts,
-        List<Contraindicated> contraindications) {
+        List<Contraindicated> contraindications,
+        boolean acuteSuicidalIdeation) {
 
     enum Medication {
         KETAMINE,

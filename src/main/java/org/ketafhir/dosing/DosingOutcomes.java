@@ -22,7 +22,8 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 final class DosingOutcomes {
 
     static final String KETAFHIR = "http://ketafhir.org/fhir/CodeSystem/ketafhir";
-    static final String RULE_SYSTEM = "http://ketafhir.org/fhir/dosing-rule";
+    /** The guide's CodeSystem ketafhir-dosing-rule (was the bare http://ketafhir.org/fhir/dosing-rule). */
+    static final String RULE_SYSTEM = DosingRuleCatalogue.URL;
 
     private DosingOutcomes() {}
 

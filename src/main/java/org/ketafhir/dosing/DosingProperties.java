@@ -7,7 +7,6 @@ import java.util.Map;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -25,7 +24,9 @@ import org.springframework.validation.annotation.Validated;
  * @param iv                rules for intravenous racemic ketamine
  * @param esketamine        rules for esketamine nasal spray
  * @param bloodPressure     blood-pressure rules (all sessions; the post-dose reading for esketamine)
- * @param contraindications groups of Condition / AllergyIntolerance codes; empty = the built-in defaults
+ * @param contraindications local changes to the guide's contraindication groups, by group name; empty = the guide's
+ * @param clinicTimeZone    the clinic's time zone (e.g. {@code America/New_York}) for the dates of a session (REMS
+ *                          session date, age on the day); empty = the server's default time zone
  */
 @Validated
 @ConfigurationProperties("ketafhir.dosing")
@@ -35,12 +36,27 @@ record DosingProperties(
         @DefaultValue @NotNull @Valid Iv iv,
         @DefaultValue @NotNull @Valid Esketamine esketamine,
         @DefaultValue @NotNull @Valid BloodPressure bloodPressure,
-        Map<String, @Valid Contraindication> contraindications) {
+        Map<String, @Valid Contraindication> contraindications,
+        @DefaultValue("") String clinicTimeZone) {
 
     DosingProperties {
-        contraindications = contraindications == null || contraindications.isEmpty()
-                ? Contraindication.DEFAULTS
-                : Map.copyOf(contraindications);
+        contraindications = contraindications == null ? Map.of() : Map.copyOf(contraindications);
+        clinicTimeZone = clinicTimeZone == null ? "" : clinicTimeZone.trim();
+    }
+
+    @AssertTrue(message = "ketafhir.dosing.clinic-time-zone must be empty or a time zone id such as America/New_York")
+    boolean isClinicTimeZoneKnown() {
+        try {
+            clinicZone();
+            return true;
+        } catch (java.time.DateTimeException e) {
+            return false;
+        }
+    }
+
+    /** The clinic's time zone: the setting, else the server's default. */
+    java.time.ZoneId clinicZone() {
+        return clinicTimeZone.isEmpty() ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(clinicTimeZone);
     }
 
     /**
@@ -66,11 +82,15 @@ record DosingProperties(
      * @param deviceMg               mg per nasal spray device; a dose is a whole multiple of it
      * @param maxDoseMg              the largest dose in mg
      * @param firstDoseMg            the first dose of a course in mg
-     * @param olderAdultFirstDoseMg  the first dose in mg from {@code olderAdultAge}
+     * @param olderAdultFirstDoseMg  the first dose in mg from {@code olderAdultAge}, when {@code olderAdultRule} is on
      * @param olderAdultAge          age in years from which the older-adult first dose applies
      * @param inductionWeeks         weeks from the first session during which {@code maxSessionsPerWeek} applies
      * @param maxSessionsPerWeek     most sessions in one course week of the induction
      * @param minObservationMinutes  minutes of observation after the dose before discharge
+     * @param olderAdultRule         whether the first dose from {@code olderAdultAge} is {@code olderAdultFirstDoseMg}
+     *                               (EU SmPC practice); off by default: the US label has no age rule
+     * @param suicidalIdeationFirstDoseMg the first dose in mg when the patient has a current Condition of the guide's
+     *                               ketafhir-acute-suicidal-ideation (US label: MDD with acute suicidal ideation, 84 mg)
      */
     record Esketamine(
             @DefaultValue("28") @Positive(message = "ketafhir.dosing.esketamine.device-mg must be greater than 0") int deviceMg,
@@ -84,19 +104,23 @@ record DosingProperties(
             @DefaultValue("2") @Positive(
                     message = "ketafhir.dosing.esketamine.max-sessions-per-week must be at least 1") int maxSessionsPerWeek,
             @DefaultValue("120") @PositiveOrZero(
-                    message = "ketafhir.dosing.esketamine.min-observation-minutes must not be negative") int minObservationMinutes) {
+                    message = "ketafhir.dosing.esketamine.min-observation-minutes must not be negative") int minObservationMinutes,
+            @DefaultValue("false") boolean olderAdultRule,
+            @DefaultValue("84") @Positive(message = "ketafhir.dosing.esketamine.suicidal-ideation-first-dose-mg"
+                    + " must be greater than 0") int suicidalIdeationFirstDoseMg) {
 
         @AssertTrue(message = "ketafhir.dosing.esketamine.max-dose-mg must not be below"
-                + " ketafhir.dosing.esketamine.first-dose-mg and ketafhir.dosing.esketamine.older-adult-first-dose-mg")
+                + " ketafhir.dosing.esketamine.first-dose-mg, older-adult-first-dose-mg and suicidal-ideation-first-dose-mg")
         boolean isMaxAtOrAboveFirstDoses() {
-            return maxDoseMg >= firstDoseMg && maxDoseMg >= olderAdultFirstDoseMg;
+            return maxDoseMg >= firstDoseMg && maxDoseMg >= olderAdultFirstDoseMg && maxDoseMg >= suicidalIdeationFirstDoseMg;
         }
 
-        @AssertTrue(message = "ketafhir.dosing.esketamine.first-dose-mg, older-adult-first-dose-mg and max-dose-mg"
-                + " must be whole multiples of ketafhir.dosing.esketamine.device-mg")
+        @AssertTrue(message = "ketafhir.dosing.esketamine.first-dose-mg, older-adult-first-dose-mg,"
+                + " suicidal-ideation-first-dose-mg and max-dose-mg must be whole multiples of ketafhir.dosing.esketamine.device-mg")
         boolean isDosesWholeDevices() {
             return deviceMg <= 0
-                    || (firstDoseMg % deviceMg == 0 && olderAdultFirstDoseMg % deviceMg == 0 && maxDoseMg % deviceMg == 0);
+                    || (firstDoseMg % deviceMg == 0 && olderAdultFirstDoseMg % deviceMg == 0 && maxDoseMg % deviceMg == 0
+                            && suicidalIdeationFirstDoseMg % deviceMg == 0);
         }
     }
 
@@ -141,70 +165,35 @@ record DosingProperties(
     }
 
     /**
-     * A group of contraindicating findings.
+     * Local changes to one of the guide's contraindication groups (CodeSystem ketafhir-dosing-rule, ValueSet
+     * ketafhir-contraindication-&lt;group&gt;); the key is the group's name.
      *
-     * @param severity error (refuses the session, no override) or warning
-     * @param history  whether a resolved or inactive Condition still counts (a history of ...)
-     * @param codes    {@code system|code}; a code ending in {@code *} matches every code it starts
+     * @param severity error (refuses the session, no override) or warning; empty = the guide's
+     * @param history  whether a resolved or inactive Condition still counts (a history of ...); empty = the guide's
+     * @param codes    {@code system|code} added to the guide's codes, or replacing them; ICD-10-CM codes match their
+     *                 descendants, a code ending in {@code *} matches every code it starts
+     * @param mode     add (default) or replace the guide's codes
      */
     record Contraindication(
-            @NotNull(message = "ketafhir.dosing.contraindications.*.severity is error or warning") Finding.Severity severity,
-            @DefaultValue("false") boolean history,
-            @NotEmpty(message = "ketafhir.dosing.contraindications.*.codes must list at least one system|code")
-            List<String> codes) {
+            Finding.Severity severity,
+            Boolean history,
+            List<String> codes,
+            @DefaultValue("add") @NotNull(message = "ketafhir.dosing.contraindications.*.mode is add or replace") Mode mode) {
 
-        private static final String ICD10 = "http://hl7.org/fhir/sid/icd-10-cm|";
-        private static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm|";
-        private static final String KETAFHIR = "http://ketafhir.org/fhir/CodeSystem/ketafhir|";
+        enum Mode {
+            ADD,
+            REPLACE
+        }
 
-        /**
-         * ICD-10-CM categories as a clinical convention [c]: aortic and other aneurysms (I71, I72), cerebral aneurysm
-         * (I67.1); cerebral and peripheral arteriovenous malformations (Q28.2, Q28.3, Q27.3); nontraumatic
-         * intracerebral haemorrhage and its sequelae (I61, I69.1); the ketamine and esketamine codes of the guide's
-         * ketafhir-medications on an AllergyIntolerance; pregnancy (O chapter, Z33.1) and lactation (Z39.1);
-         * schizophrenia-spectrum psychoses (F20-F29); substance use disorders (F10-F19 and the guide's local code);
-         * hepatic failure (K72) and cirrhosis (K74.6); hypertensive crisis (I16).
-         */
-        static final Map<String, Contraindication> DEFAULTS = Map.of(
-                "aneurysmal-vascular-disease", new Contraindication(Finding.Severity.ERROR, true,
-                        List.of(ICD10 + "I71*", ICD10 + "I72*", ICD10 + "I67.1")),
-                "arteriovenous-malformation", new Contraindication(Finding.Severity.ERROR, true,
-                        List.of(ICD10 + "Q28.2", ICD10 + "Q28.3", ICD10 + "Q27.3*")),
-                "intracerebral-haemorrhage", new Contraindication(Finding.Severity.ERROR, true,
-                        List.of(ICD10 + "I61*", ICD10 + "I69.1*")),
-                "ketamine-hypersensitivity", new Contraindication(Finding.Severity.ERROR, true,
-                        List.of(RXNORM + "6130", RXNORM + "2201623", RXNORM + "2201625",
-                                "http://snomed.info/sct|373464007", KETAFHIR + "esketamine",
-                                KETAFHIR + "ketamine-injection", KETAFHIR + "ketamine-compounded-oral")),
-                "pregnancy", new Contraindication(Finding.Severity.WARNING, false,
-                        List.of(ICD10 + "O*", ICD10 + "Z33.1", ICD10 + "Z39.1")),
-                "psychosis-history", new Contraindication(Finding.Severity.WARNING, true,
-                        List.of(ICD10 + "F2*")),
-                "substance-use-disorder", new Contraindication(Finding.Severity.WARNING, false,
-                        List.of(ICD10 + "F1*", KETAFHIR + "substance-use-disorder")),
-                "severe-hepatic-impairment", new Contraindication(Finding.Severity.WARNING, false,
-                        List.of(ICD10 + "K72*", ICD10 + "K74.6*")),
-                "uncontrolled-hypertension", new Contraindication(Finding.Severity.WARNING, false,
-                        List.of(ICD10 + "I16*")));
+        @AssertTrue(message = "ketafhir.dosing.contraindications.*.codes must list at least one system|code"
+                + " when mode is replace")
+        boolean isReplacementListed() {
+            return mode != Mode.REPLACE || (codes != null && !codes.isEmpty());
+        }
 
         @AssertTrue(message = "ketafhir.dosing.contraindications.*.codes are written system|code")
         boolean isCodesQualified() {
             return codes == null || codes.stream().allMatch(c -> c != null && c.indexOf('|') > 0 && c.indexOf('|') < c.length() - 1);
-        }
-
-        boolean matches(String system, String code) {
-            if (system == null || code == null) {
-                return false;
-            }
-            String qualified = system + "|" + code;
-            for (String pattern : codes) {
-                if (pattern.endsWith("*")
-                        ? qualified.startsWith(pattern.substring(0, pattern.length() - 1))
-                        : qualified.equals(pattern)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 }

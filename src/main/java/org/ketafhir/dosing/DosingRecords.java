@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
@@ -67,11 +66,17 @@ final class DosingRecords {
     private final DaoRegistry daos;
     private final DosingProperties properties;
     private final DosingSessions sessions;
+    private final ContraindicationGroups contraindications;
+    private final ContraindicationGroups.Group suicidalIdeation;
 
-    DosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions) {
+    /** @param suicidalIdeation the codes of ketafhir-acute-suicidal-ideation (esketamine first dose of 84 mg) */
+    DosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
+            ContraindicationGroups contraindications, ContraindicationGroups.Group suicidalIdeation) {
         this.daos = daos;
         this.properties = properties;
         this.sessions = sessions;
+        this.contraindications = contraindications;
+        this.suicidalIdeation = suicidalIdeation;
     }
 
     /** {@code Patient/<id>} of a session whose subject is a stored patient's reference. */
@@ -118,17 +123,45 @@ final class DosingRecords {
         }
         List<Instant> spo2 = this.<Observation>search("Observation", observations(patient, SPO2, session.start(), to))
                 .stream().filter(DosingRecords::counts).map(DosingRecords::effective).flatMap(Optional::stream).toList();
-        Optional<LocalDate> born = once(transaction, "born " + patient, () -> birthDate(patient));
+        Optional<BirthDate> born = once(transaction, "born " + patient, () -> birthDate(patient));
         String self = administration.getIdElement().getIdPart();
         List<Instant> otherEsketamineStarts = once(transaction, "esketamine " + patient,
                 () -> esketamineStarts(patient)).stream()
                 .filter(start -> self == null || !self.equals(start.sessionId()))
                 .map(SessionStart::start)
                 .toList();
+        List<DosingRules.CodedRecord> coded = once(transaction, "conditions " + patient, () -> codedRecords(patient));
         return new DosingFacts(session,
-                born.map(b -> Period.between(b, session.start().atZone(ZoneOffset.UTC).toLocalDate()).getYears()),
+                born.flatMap(b -> b.ageAt(session.start().atZone(properties.clinicZone()).toLocalDate())),
                 latestWeight(patient, session.start()), pressures, spo2, otherEsketamineStarts,
-                once(transaction, "contraindications " + patient, () -> contraindications(patient)));
+                DosingRules.classify(contraindications, coded),
+                coded.stream().anyMatch(r -> r.current() && suicidalIdeation.matches(r.system(), r.code())));
+    }
+
+    /**
+     * A birth date as precise as it was recorded: a full date, or the first and last days a year or year-month allows.
+     */
+    record BirthDate(LocalDate earliest, LocalDate latest) {
+
+        static BirthDate parse(String value) {
+            if (value.length() == 4) {
+                int year = Integer.parseInt(value);
+                return new BirthDate(LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31));
+            }
+            if (value.length() == 7) {
+                java.time.YearMonth month = java.time.YearMonth.parse(value);
+                return new BirthDate(month.atDay(1), month.atEndOfMonth());
+            }
+            LocalDate day = LocalDate.parse(value.substring(0, 10));
+            return new BirthDate(day, day);
+        }
+
+        /** Whole years on the day; empty when the earliest and latest possible birth dates give different ages. */
+        Optional<Integer> ageAt(LocalDate day) {
+            int oldest = Period.between(earliest, day).getYears();
+            int youngest = Period.between(latest, day).getYears();
+            return oldest == youngest ? Optional.of(oldest) : Optional.empty();
+        }
     }
 
     private record SessionStart(String sessionId, Instant start) {
@@ -143,15 +176,13 @@ final class DosingRecords {
         return (T) kept.computeIfAbsent(key, k -> read.get());
     }
 
-    private Optional<LocalDate> birthDate(String patient) {
+    private Optional<BirthDate> birthDate(String patient) {
         try {
             Patient p = daos.getResourceDao(Patient.class).read(new IdType(patient), system());
             if (!p.hasBirthDate()) {
                 return Optional.empty();
             }
-            return Optional.of(LocalDate.parse(p.getBirthDateElement().getValueAsString().length() == 10
-                    ? p.getBirthDateElement().getValueAsString()
-                    : p.getBirthDateElement().getValueAsString().substring(0, 4) + "-01-01"));
+            return Optional.of(BirthDate.parse(p.getBirthDateElement().getValueAsString()));
         } catch (ResourceNotFoundException | ResourceGoneException e) {
             return Optional.empty();
         }
@@ -169,7 +200,8 @@ final class DosingRecords {
         return starts;
     }
 
-    private List<DosingFacts.Contraindicated> contraindications(String patient) {
+    /** The codes of the patient's Conditions and AllergyIntolerances that are not refuted or entered in error. */
+    private List<DosingRules.CodedRecord> codedRecords(String patient) {
         List<DosingRules.CodedRecord> records = new ArrayList<>();
         for (Condition c : this.<Condition>search("Condition",
                 SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient)))) {
@@ -191,7 +223,7 @@ final class DosingRecords {
             codes(records, "AllergyIntolerance/" + a.getIdElement().getIdPart(), a.getCode(),
                     clinical == null || "active".equals(clinical));
         }
-        return DosingRules.classify(properties.contraindications(), records);
+        return records;
     }
 
     private static void codes(List<DosingRules.CodedRecord> into, String reference, CodeableConcept code, boolean current) {

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,6 +35,8 @@ import org.ketafhir.dosing.Finding.Severity;
  *       {@code max-sessions-per-week} sessions. A session with no earlier esketamine session is the first dose.</li>
  * </ul>
  * Post-dose rules (post-dose blood pressure, SpO2, a recorded observation end) apply to completed sessions only.
+ * Each rule's severity and whether an override reason lets it through are the guide's (CodeSystem
+ * ketafhir-dosing-rule, {@link DosingRuleCatalogue}); the severities written below are what the guide ships.
  * Pre-dose blood pressure is checked for IV ketamine and esketamine (the sessions the clinic monitors; records of other
  * routes often come from other systems), for every route with {@code blood-pressure.all-routes}.
  */
@@ -45,9 +46,16 @@ final class DosingRules {
     private static final Duration WEEK = Duration.ofDays(7);
 
     private final DosingProperties properties;
+    private final DosingRuleCatalogue catalogue;
 
+    /** On the guide's rule catalogue as packaged. */
     DosingRules(DosingProperties properties) {
+        this(properties, DosingRuleCatalogue.fromGuide(ca.uhn.fhir.context.FhirContext.forR4Cached()));
+    }
+
+    DosingRules(DosingProperties properties, DosingRuleCatalogue catalogue) {
         this.properties = Objects.requireNonNull(properties, "properties");
+        this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
     }
 
     /**
@@ -68,7 +76,8 @@ final class DosingRules {
 
     /** Only the weight: the dose per kg and the weight it comes from, as {@link #evaluate} would compute them. */
     Evaluation weigh(Session session, Optional<Weight> latestWeight) {
-        DosingFacts facts = new DosingFacts(session, Optional.empty(), latestWeight, List.of(), List.of(), List.of(), List.of());
+        DosingFacts facts = new DosingFacts(session, Optional.empty(), latestWeight, List.of(), List.of(), List.of(), List.of(),
+                false);
         Optional<Weight> used = weight(facts, new ArrayList<>());
         return new Evaluation(List.of(), used.map(w -> session.doseMg().divide(w.kg(), PRECISION)), used);
     }
@@ -97,9 +106,22 @@ final class DosingRules {
         contraindications(facts.contraindications(), findings);
 
         List<Finding> decided = findings.stream()
+                .map(this::catalogued)
                 .map(f -> session.overridden() && f.refuses() && f.overridable() ? f.overriddenByReason() : f)
                 .toList();
         return new Evaluation(decided, mgPerKg, weightUsed);
+    }
+
+    /**
+     * The finding with the severity and overridability of its rule in the guide's CodeSystem ketafhir-dosing-rule;
+     * a contraindication keeps its group's severity (the guide's unless a setting changes it). A rule without a
+     * concept fails: the catalogue is strict.
+     */
+    private Finding catalogued(Finding finding) {
+        DosingRuleCatalogue.Rule rule = catalogue.rule(finding.rule());
+        Severity severity = finding.rule().startsWith(DosingRuleCatalogue.CONTRAINDICATION) ? finding.severity() : rule.severity();
+        return new Finding(finding.rule(), severity, finding.measured(), finding.threshold(), rule.overridable(),
+                finding.overridden(), finding.message());
     }
 
     /** The weight used for mg/kg; records the weight findings of an IV ketamine session. */
@@ -163,19 +185,46 @@ final class DosingRules {
         if (!first) {
             return;
         }
-        Optional<Integer> age = facts.ageYears();
-        List<Integer> allowed = age.isEmpty()
-                ? List.of(esk.firstDoseMg(), esk.olderAdultFirstDoseMg())
-                : List.of(age.get() >= esk.olderAdultAge() ? esk.olderAdultFirstDoseMg() : esk.firstDoseMg());
+        List<Integer> allowed = firstDoses(facts);
         if (allowed.stream().noneMatch(mg -> dose.compareTo(BigDecimal.valueOf(mg)) == 0)) {
-            String threshold = age.isEmpty()
-                    ? esk.firstDoseMg() + " mg, or " + esk.olderAdultFirstDoseMg() + " mg from age " + esk.olderAdultAge()
-                            + " (no birth date stored)"
-                    : allowed.get(0) + " mg at age " + age.get()
-                            + (age.get() >= esk.olderAdultAge() ? " (" + esk.olderAdultAge() + " or over)" : "");
             findings.add(new Finding("esketamine-first-dose", Severity.ERROR, measured + " as the first dose",
-                    threshold, false, false, "The first esketamine dose of a course is fixed"));
+                    firstDoseThreshold(facts, allowed), true, false, "The first esketamine dose of a course is fixed"));
         }
+    }
+
+    /**
+     * The labelled first doses: first-dose-mg (US label, treatment-resistant depression), suicidal-ideation-first-dose-mg
+     * too with a current acute suicidal ideation (US label, MDD with acute suicidal ideation); with older-adult-rule,
+     * older-adult-first-dose-mg instead of first-dose-mg from older-adult-age, and both when the age is unknown.
+     */
+    private List<Integer> firstDoses(DosingFacts facts) {
+        DosingProperties.Esketamine esk = properties.esketamine();
+        List<Integer> allowed = new ArrayList<>();
+        Optional<Integer> age = facts.ageYears();
+        if (!esk.olderAdultRule() || age.isEmpty() || age.get() < esk.olderAdultAge()) {
+            allowed.add(esk.firstDoseMg());
+        }
+        if (esk.olderAdultRule() && (age.isEmpty() || age.get() >= esk.olderAdultAge())) {
+            allowed.add(esk.olderAdultFirstDoseMg());
+        }
+        if (facts.acuteSuicidalIdeation()) {
+            allowed.add(esk.suicidalIdeationFirstDoseMg());
+        }
+        return allowed.stream().distinct().toList();
+    }
+
+    private String firstDoseThreshold(DosingFacts facts, List<Integer> allowed) {
+        DosingProperties.Esketamine esk = properties.esketamine();
+        String doses = String.join(" or ", allowed.stream().map(mg -> mg + " mg").toList());
+        List<String> why = new ArrayList<>();
+        if (esk.olderAdultRule()) {
+            why.add(facts.ageYears().map(a -> "at age " + a + (a >= esk.olderAdultAge() ? " (" + esk.olderAdultAge() + " or over)" : ""))
+                    .orElse("age unknown (no or partial birth date)"));
+        }
+        if (facts.acuteSuicidalIdeation()) {
+            why.add("with acute suicidal ideation recorded");
+        }
+        return why.isEmpty() ? doses : doses + " " + String.join(", ", why);
     }
 
     private void esketamineFrequency(DosingFacts facts, List<Finding> findings) {
@@ -297,13 +346,13 @@ final class DosingRules {
      * @param records the codes of the patient's Conditions and AllergyIntolerances that are not refuted or entered in
      *                error, each with whether it is current (active, recurrence, relapse or no clinical status)
      */
-    static List<Contraindicated> classify(Map<String, DosingProperties.Contraindication> groups, List<CodedRecord> records) {
+    static List<Contraindicated> classify(ContraindicationGroups groups, List<CodedRecord> records) {
         List<Contraindicated> found = new ArrayList<>();
-        groups.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(group -> records.stream()
-                .filter(r -> r.current() || group.getValue().history())
-                .filter(r -> group.getValue().matches(r.system(), r.code()))
+        groups.groups().forEach(group -> records.stream()
+                .filter(r -> r.current() || group.history())
+                .filter(r -> group.matches(r.system(), r.code()))
                 .findFirst()
-                .ifPresent(r -> found.add(new Contraindicated(group.getKey(), group.getValue().severity(), r.describe()))));
+                .ifPresent(r -> found.add(new Contraindicated(group.group(), group.severity(), r.describe()))));
         return found;
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -32,15 +33,25 @@ final class DosingSessions {
     private static final String INTRAVENOUS = "47625008";
 
     private final MedicationCodes codes;
+    private final Function<String, Optional<CodeableConcept>> storedMedications;
 
+    /** Sessions that name their drug by a code or by a contained Medication. */
     DosingSessions(MedicationCodes codes) {
-        this.codes = Objects.requireNonNull(codes, "codes");
+        this(codes, reference -> Optional.empty());
     }
 
+    /** @param storedMedications the code of a stored Medication by its reference ({@code Medication/id}) */
+    DosingSessions(MedicationCodes codes, Function<String, Optional<CodeableConcept>> storedMedications) {
+        this.codes = Objects.requireNonNull(codes, "codes");
+        this.storedMedications = Objects.requireNonNull(storedMedications, "storedMedications");
+    }
+
+    /**
+     * Ketamine or esketamine, from medicationCodeableConcept or from the code of the Medication medicationReference
+     * names (contained, or stored): a session naming its drug by reference gets the same rules.
+     */
     Optional<Medication> medicationOf(MedicationAdministration administration) {
-        return administration.hasMedicationCodeableConcept()
-                ? codes.classify(administration.getMedicationCodeableConcept())
-                : Optional.empty();
+        return MedicationCodes.medication(administration, storedMedications).flatMap(codes::classify);
     }
 
     /**

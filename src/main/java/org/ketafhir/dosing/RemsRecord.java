@@ -3,7 +3,6 @@ package org.ketafhir.dosing;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.DateType;
 import org.hl7.fhir.r4.model.IntegerType;
@@ -25,12 +25,13 @@ import org.ketafhir.dosing.DosingFacts.BloodPressure;
  * The Spravato REMS patient-monitoring record of one esketamine session, as a QuestionnaireResponse answering the
  * guide's Questionnaire spravato-rems-monitoring (linkIds as there). Plain Java over what is stored:
  * <ul>
- *   <li>session-date: the start's date (UTC); dose-mg; devices: the device-count extension, else the dose / 28 mg.</li>
+ *   <li>session-date: the start's date in the clinic's time zone ({@code clinic-time-zone}); dose-mg; devices: the device-count extension, else the dose / 28 mg.</li>
  *   <li>bp-pre-dose: the reading the dosing rules use (latest in the pre-dose window); bp-post-dose: the first one in
  *       the post-dose window (30-60 min after the start).</li>
  *   <li>sedation, dissociation, respiratory-depression: an AdverseEvent on the session coded with the guide's codes;
  *       blood-pressure-increase: an AdverseEvent coded SNOMED 24184005 or a post-dose reading above the warning
- *       level; serious-adverse-event: an AdverseEvent on the session with seriousness Serious.</li>
+ *       level; serious-adverse-event: an AdverseEvent on the session whose seriousness is in the guide's
+ *       ketafhir-serious-adverse-events (Serious and the R4 specific codes: death, life-threatening, ...).</li>
  *   <li>monitored-2-hours: post-dose-observation-end at least the configured minimum (120 min) after the end of
  *       dosing; observation-end: that time. Items with nothing stored are left out (the form is then incomplete).</li>
  * </ul>
@@ -58,9 +59,22 @@ final class RemsRecord {
             boolean seriousAdverseEvent) {}
 
     private final DosingProperties properties;
+    private final Set<String> seriousness;
 
-    RemsRecord(DosingProperties properties) {
+    /** @param seriousness {@code system|code} of the seriousness codes that make an event serious (guide ValueSet) */
+    RemsRecord(DosingProperties properties, Set<String> seriousness) {
         this.properties = properties;
+        this.seriousness = Set.copyOf(seriousness);
+    }
+
+    /**
+     * Whether an AdverseEvent seriousness is serious: a code of ketafhir-serious-adverse-events (Serious and the R4
+     * specific codes); a coding without a system counts by its code.
+     */
+    boolean serious(CodeableConcept eventSeriousness) {
+        return eventSeriousness != null && eventSeriousness.getCoding().stream().filter(c -> c.hasCode()).anyMatch(c ->
+                c.hasSystem() ? seriousness.contains(c.getSystem() + "|" + c.getCode())
+                        : seriousness.stream().anyMatch(s -> s.endsWith("|" + c.getCode())));
     }
 
     QuestionnaireResponse build(Inputs in, Date authored) {
@@ -71,7 +85,8 @@ final class RemsRecord {
         form.setSubject(new Reference(in.patient()));
         form.setAuthored(authored);
 
-        answer(form.addItem().setLinkId("session-date"), new DateType(in.start().atZone(ZoneOffset.UTC).toLocalDate().toString()));
+        answer(form.addItem().setLinkId("session-date"),
+                new DateType(in.start().atZone(properties.clinicZone()).toLocalDate().toString()));
         answer(form.addItem().setLinkId("dose-mg"), new IntegerType(in.doseMg().intValue()));
         Optional<Integer> devices = in.devices().or(() -> in.doseMg()
                 .remainder(BigDecimal.valueOf(properties.esketamine().deviceMg())).signum() == 0

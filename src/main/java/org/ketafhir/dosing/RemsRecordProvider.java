@@ -52,8 +52,7 @@ final class RemsRecordProvider {
         List<AdverseEvent> events = records.adverseEventsOf(patient.get(), id.getIdPart());
         Set<String> codes = new LinkedHashSet<>();
         events.forEach(e -> e.getEvent().getCoding().forEach(c -> codes.add(c.getSystem() + "|" + c.getCode())));
-        boolean serious = events.stream().anyMatch(e -> e.getSeriousness().getCoding().stream()
-                .anyMatch(c -> "Serious".equalsIgnoreCase(c.getCode())));
+        boolean serious = events.stream().anyMatch(e -> rems.serious(e.getSeriousness()));
         Optional<Integer> devices = Optional.ofNullable(administration.getDosage().getExtensionByUrl(DEVICE_COUNT))
                 .filter(e -> e.getValue() instanceof IntegerType)
                 .map(e -> ((IntegerType) e.getValue()).getValue());

@@ -33,8 +33,8 @@ public class IgConfig {
     }
 
     @Bean
-    GuideProfiles guideProfiles(IValidationSupport validationSupport) {
-        return new GuideProfiles(validationSupport);
+    GuideProfiles guideProfiles(IValidationSupport validationSupport, DaoRegistry daoRegistry) {
+        return new GuideProfiles(validationSupport, daoRegistry);
     }
 
     /**

@@ -154,8 +154,7 @@ final class OutcomeFactExtractor {
         String patient = patientId(session.getSubject());
         String status = session.hasStatus() ? session.getStatus().toCode() : "";
         if (patient == null || status.equals("not-done") || status.equals("entered-in-error")
-                || !session.hasMedicationCodeableConcept()
-                || !medications.isDosingSession(session.getMedicationCodeableConcept())) {
+                || !medications.isDosingSession(session)) {
             return;
         }
         Instant start;

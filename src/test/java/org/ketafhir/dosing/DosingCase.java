@@ -18,9 +18,9 @@ final class DosingCase {
 
     static final DosingProperties DEFAULTS = new DosingProperties(true, 30,
             new DosingProperties.Iv(new BigDecimal("0.75"), new BigDecimal("1.0"), 60),
-            new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120),
+            new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84),
             new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false),
-            Map.of());
+            Map.of(), "UTC");
 
     static final Instant START = Instant.parse("2026-09-07T09:00:00Z");
     static final DosingRules RULES = new DosingRules(DEFAULTS);
@@ -40,6 +40,7 @@ final class DosingCase {
         List<Instant> spo2 = new ArrayList<>();
         List<Instant> otherEsketamine = new ArrayList<>();
         List<DosingFacts.Contraindicated> contraindications = new ArrayList<>();
+        boolean acuteSuicidalIdeation = false;
 
         static Case iv(String mg) {
             Case c = new Case();
@@ -69,11 +70,15 @@ final class DosingCase {
             return RULES.evaluate(facts());
         }
 
+        DosingRules.Evaluation evaluate(DosingProperties properties) {
+            return new DosingRules(properties).evaluate(facts());
+        }
+
         DosingFacts facts() {
             Session session = new Session(medication, intravenous, doseMg, START, doseEnd,
                     Optional.ofNullable(observationEnd), completed, overridden);
             return new DosingFacts(session, Optional.ofNullable(age), Optional.ofNullable(weight), bloodPressures,
-                    spo2, otherEsketamine, contraindications);
+                    spo2, otherEsketamine, contraindications, acuteSuicidalIdeation);
         }
     }
 

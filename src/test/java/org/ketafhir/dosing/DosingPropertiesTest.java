@@ -27,9 +27,10 @@ class DosingPropertiesTest {
             assertThat(properties.weightWindowDays()).isEqualTo(30);
             assertThat(properties.iv().warningMgPerKg()).isEqualByComparingTo("0.75");
             assertThat(properties.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
-            assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120));
+            assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84));
             assertThat(properties.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
-            assertThat(properties.contraindications()).containsKeys("aneurysmal-vascular-disease", "pregnancy");
+            // the contraindication groups are the guide's (ValueSets ketafhir-contraindication-*): no local change
+            assertThat(properties.contraindications()).isEmpty();
         });
     }
 
@@ -50,9 +51,11 @@ class DosingPropertiesTest {
             assertThat(shipped.iv().warningMgPerKg()).isEqualByComparingTo("0.75");
             assertThat(shipped.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
             assertThat(shipped.iv().minObservationMinutes()).isEqualTo(60);
-            assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120));
+            assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84));
             assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
-            assertThat(shipped.contraindications()).isEqualTo(DosingProperties.Contraindication.DEFAULTS);
+            // no second copy of the contraindication codes in the settings file
+            assertThat(shipped.contraindications()).isEmpty();
+            assertThat(shipped.clinicTimeZone()).isEmpty();
         });
     }
 
@@ -106,11 +109,37 @@ class DosingPropertiesTest {
     }
 
     @Test
-    void shouldRefuseToStartWithAContraindicationWithoutCodes() {
-        runner.withPropertyValues("ketafhir.dosing.contraindications.pregnancy.severity=warning").run(context -> {
+    void shouldRefuseToStartWithAContraindicationReplacedByNoCodes() {
+        runner.withPropertyValues("ketafhir.dosing.contraindications.pregnancy.mode=replace").run(context -> {
             assertThat(context).hasFailed();
             assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.contraindications.*.codes");
         });
+    }
+
+    @Test
+    void shouldBindTheClinicTimeZoneAndRefuseAnUnknownOne() {
+        runner.withPropertyValues("ketafhir.dosing.clinic-time-zone=America/New_York").run(context ->
+                assertThat(context.getBean(DosingProperties.class).clinicZone()).isEqualTo(java.time.ZoneId.of("America/New_York")));
+        runner.withPropertyValues("ketafhir.dosing.clinic-time-zone=Mars/Olympus").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.clinic-time-zone");
+        });
+        // empty (the default): the server's time zone
+        runner.run(context -> assertThat(context.getBean(DosingProperties.class).clinicZone())
+                .isEqualTo(java.time.ZoneId.systemDefault()));
+    }
+
+    @Test
+    void shouldBindALocalChangeToAContraindicationGroup() {
+        runner.withPropertyValues("ketafhir.dosing.contraindications.pregnancy.severity=error",
+                "ketafhir.dosing.contraindications.pregnancy.codes[0]=http://snomed.info/sct|77386006").run(context -> {
+                    DosingProperties.Contraindication pregnancy = context.getBean(DosingProperties.class)
+                            .contraindications().get("pregnancy");
+                    assertThat(pregnancy.severity()).isEqualTo(Finding.Severity.ERROR);
+                    assertThat(pregnancy.mode()).isEqualTo(DosingProperties.Contraindication.Mode.ADD);
+                    assertThat(pregnancy.history()).isNull();
+                    assertThat(pregnancy.codes()).containsExactly("http://snomed.info/sct|77386006");
+                });
     }
 
     private static String messages(Throwable failure) {

@@ -71,6 +71,27 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void aRefusalShouldCiteTheRuleAsAConceptOfTheGuidesDosingRuleCodeSystem() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+
+        // 80 mg / 80 kg = 1.0 mg/kg: iv-dose-ceiling
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(iv(patient, 80)));
+        Coding cited = parse(OperationOutcome.class, refused.body()).getIssueFirstRep().getDetails().getCodingFirstRep();
+        // the CodeSystem the server installed from the guide defines that code: an error that can be overridden
+        org.hl7.fhir.r4.model.CodeSystem rules = (org.hl7.fhir.r4.model.CodeSystem) client().search()
+                .byUrl("CodeSystem?url=" + cited.getSystem()).returnBundle(Bundle.class).execute()
+                .getEntryFirstRep().getResource();
+
+        assertThat(cited.getSystem()).isEqualTo("http://ketafhir.org/fhir/CodeSystem/ketafhir-dosing-rule");
+        assertThat(cited.getCode()).isEqualTo("iv-dose-ceiling");
+        assertThat(rules.getConcept()).filteredOn(c -> c.getCode().equals("iv-dose-ceiling")).singleElement()
+                .satisfies(concept -> assertThat(concept.getProperty()).extracting(p -> p.getCode() + "=" + p.getValue().primitiveValue())
+                        .contains("severity=error", "overridable=true"));
+    }
+
+    @Test
     void anIvDoseOf08MgPerKgShouldBeStoredWithADetectedIssueOnTheSession() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
@@ -143,6 +164,56 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void aSessionNamingKetamineByMedicationReferenceShouldGetTheSameRules() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        org.hl7.fhir.r4.model.Medication ketamine = new org.hl7.fhir.r4.model.Medication();
+        ketamine.getCode().addCoding().setSystem(RXNORM).setCode("6130");
+        String stored = create(ketamine);
+
+        // 80 mg / 80 kg = 1.0 mg/kg, at the ceiling: refused whether the drug is a contained or a stored Medication
+        MedicationAdministration contained = iv(patient, 80);
+        ketamine.setId("ketamine");
+        contained.addContained(ketamine);
+        contained.setMedication(new Reference("#ketamine"));
+        HttpResponse<String> refusedContained = postJson("/MedicationAdministration", json(contained));
+        MedicationAdministration byStored = iv(patient, 80);
+        byStored.setMedication(new Reference(stored));
+        HttpResponse<String> refusedStored = postJson("/MedicationAdministration", json(byStored));
+        // 40 mg / 80 kg = 0.5 mg/kg by the stored Medication: stored with its dose per kg, as a coded session is
+        MedicationAdministration fine = iv(patient, 40);
+        fine.setMedication(new Reference(stored));
+        HttpResponse<String> accepted = postJson("/MedicationAdministration", json(fine));
+
+        assertThat(refusedContained.statusCode()).as(refusedContained.body()).isEqualTo(422);
+        assertThat(refusedContained.body()).contains("iv-dose-ceiling");
+        assertThat(refusedStored.statusCode()).as(refusedStored.body()).isEqualTo(422);
+        assertThat(refusedStored.body()).contains("iv-dose-ceiling");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+        Quantity perKg = (Quantity) parse(MedicationAdministration.class, accepted.body()).getDosage()
+                .getExtensionByUrl(DosingSessions.DOSE_PER_KG).getValue();
+        assertThat(perKg.getValue()).isEqualByComparingTo("0.5");
+    }
+
+    @Test
+    void aSessionNamingKetamineByReferenceShouldMeetTheDosingSessionProfile() {
+        String patient = patient("1980-01-01");
+        org.hl7.fhir.r4.model.Medication ketamine = new org.hl7.fhir.r4.model.Medication();
+        ketamine.getCode().addCoding().setSystem(RXNORM).setCode("6130");
+        String stored = create(ketamine);
+        // the dose in grams: the profile's ketafhir-dose-mg constraint refuses it, as for a coded session
+        MedicationAdministration grams = iv(patient, 40);
+        grams.setMedication(new Reference(stored));
+        grams.getDosage().getDose().setUnit("g").setCode("g");
+
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(grams));
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("dosing-session");
+    }
+
+    @Test
     void anIvSessionWithoutABodyWeightShouldBeRefusedNamingTheWeight() {
         String patient = patient("1980-01-01");
         bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
@@ -196,9 +267,28 @@ class DosingRulesIT extends FhirServerTestBase {
         HttpResponse<String> refused = postJson("/MedicationAdministration", json(esketamine(patient, 84, START)));
 
         assertThat(refused.statusCode()).isEqualTo(422);
-        // born 1980-01-01, 46 on 2026-10-05: the first dose is 56 mg
+        // no acute suicidal ideation recorded: the US label's first dose is 56 mg (no age rule by default)
         assertThat(parse(OperationOutcome.class, refused.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
-                .contains("esketamine-first-dose").contains("84 mg as the first dose").contains("56 mg at age 46"));
+                .contains("esketamine-first-dose").contains("84 mg as the first dose").contains("threshold: 56 mg)"));
+    }
+
+    @Test
+    void aFirstEsketamineDoseOf84MgShouldBeStoredForAPatientWithAcuteSuicidalIdeation() {
+        // born 1958-07 (a partial date): 68 on 2026-10-05 whatever the day; the US label has no age rule either way
+        String patient = patient("1958-07");
+        esketamineReadings(patient);
+        Condition ideation = new Condition();
+        ideation.setSubject(new Reference(patient));
+        ideation.getClinicalStatus().addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-clinical").setCode("active");
+        ideation.getCode().addCoding().setSystem("http://hl7.org/fhir/sid/icd-10-cm").setCode("R45.851");
+        create(ideation);
+
+        // MDD with acute suicidal ideation (ValueSet ketafhir-acute-suicidal-ideation): 84 mg from the first dose
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(esketamine(patient, 84, START)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, stored.body()))).isEmpty();
     }
 
     @Test
@@ -261,6 +351,30 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void aUsCoreConditionCodedInSnomedCtShouldRefuseTheSession() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        // abdominal aortic aneurysm, SNOMED CT 233985008 (ValueSet ketafhir-contraindication-aneurysmal-vascular-disease)
+        Condition aneurysm = new Condition();
+        aneurysm.getMeta().addProfile("http://hl7.org/fhir/us/core/StructureDefinition/us-core-condition-problems-health-concerns");
+        aneurysm.setSubject(new Reference(patient));
+        aneurysm.getClinicalStatus().addCoding()
+                .setSystem("http://terminology.hl7.org/CodeSystem/condition-clinical").setCode("active");
+        aneurysm.getCode().addCoding().setSystem("http://snomed.info/sct").setCode("233985008")
+                .setDisplay("Abdominal aortic aneurysm");
+        create(aneurysm);
+
+        // 40 mg / 80 kg = 0.5 mg/kg: only the contraindication is at stake
+        HttpResponse<String> refused = postJson("/MedicationAdministration", json(iv(patient, 40)));
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, refused.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("contraindication-aneurysmal-vascular-disease").contains("http://snomed.info/sct|233985008"));
+        assertThat(sessionsOf(patient)).isEmpty();
+    }
+
+    @Test
     void aContraindicationSentInTheSameTransactionShouldRefuseEachSessionOfThePatient() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
@@ -314,6 +428,29 @@ class DosingRulesIT extends FhirServerTestBase {
                 .containsEntry("dissociation", "true").containsEntry("sedation", "false")
                 .containsEntry("blood-pressure-increase", "false").containsEntry("monitored-2-hours", "true")
                 .containsEntry("serious-adverse-event", "false");
+    }
+
+    @Test
+    void theRemsRecordShouldCountALifeThreateningAdverseEventAsSerious() {
+        String patient = patient("1980-01-01");
+        esketamineReadings(patient);
+        String session = create(esketamine(patient, 56, START));
+        // R4 seriousness SeriousIsLifeThreatening (not the general code Serious): serious for the REMS form
+        org.hl7.fhir.r4.model.AdverseEvent event = new org.hl7.fhir.r4.model.AdverseEvent();
+        event.setActuality(org.hl7.fhir.r4.model.AdverseEvent.AdverseEventActuality.ACTUAL);
+        event.setSubject(new Reference(patient));
+        event.getEvent().addCoding().setSystem(DosingOutcomes.KETAFHIR).setCode("respiratory-depression");
+        event.getSeriousness().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/adverse-event-seriousness")
+                .setCode("SeriousIsLifeThreatening");
+        event.addSuspectEntity().setInstance(new Reference(session));
+        create(event);
+
+        HttpResponse<String> response = getRaw("/" + session + "/$rems-record");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        java.util.Map<String, String> answers = new java.util.HashMap<>();
+        collect(parse(org.hl7.fhir.r4.model.QuestionnaireResponse.class, response.body()).getItem(), answers);
+        assertThat(answers).containsEntry("serious-adverse-event", "true").containsEntry("respiratory-depression", "true");
     }
 
     @Test

@@ -51,6 +51,46 @@ class DosingSessionsTest {
         assertThat(SESSIONS.medicationOf(administration(RXNORM, "36437"))).isEmpty();
     }
 
+    /** The same session naming its drug by medicationReference instead of a code. */
+    private static MedicationAdministration byReference(String reference) {
+        MedicationAdministration administration = administration(RXNORM, "2201625");
+        administration.setMedication(new Reference(reference));
+        return administration;
+    }
+
+    @Test
+    void shouldReadAContainedMedicationAsItsCode() {
+        // #spravato is a contained Medication coded RxNorm 2201625 (Spravato): an esketamine session, checked as one
+        MedicationAdministration administration = byReference("#spravato");
+        org.hl7.fhir.r4.model.Medication spravato = new org.hl7.fhir.r4.model.Medication();
+        spravato.setId("spravato");
+        spravato.getCode().addCoding().setSystem(RXNORM).setCode("2201625");
+        administration.addContained(spravato);
+
+        assertThat(SESSIONS.medicationOf(administration)).hasValue(Medication.ESKETAMINE);
+        assertThat(SESSIONS.read(administration)).hasValueSatisfying(s -> assertThat(s.doseMg()).isEqualByComparingTo("56"));
+        assertThat(MedicationCodes.fromGuide(FhirContext.forR4Cached()).isDosingSession(administration)).isTrue();
+    }
+
+    @Test
+    void shouldReadAStoredMedicationThroughTheLookup() {
+        // Medication/k is stored coded RxNorm 6130 (ketamine); Medication/other is coded 36437 (not in the value set);
+        // Medication/missing is not stored
+        DosingSessions sessions = new DosingSessions(MedicationCodes.fromGuide(FhirContext.forR4Cached()), reference ->
+                switch (reference) {
+                    case "Medication/k" -> Optional.of(new CodeableConcept().addCoding(new Coding(RXNORM, "6130", null)));
+                    case "Medication/other" -> Optional.of(new CodeableConcept().addCoding(new Coding(RXNORM, "36437", null)));
+                    default -> Optional.empty();
+                });
+
+        assertThat(sessions.medicationOf(byReference("Medication/k"))).hasValue(Medication.KETAMINE);
+        assertThat(sessions.medicationOf(byReference("Medication/other"))).isEmpty();
+        assertThat(sessions.medicationOf(byReference("Medication/missing"))).isEmpty();
+        // without a lookup (the outcome index) a stored Medication is not read, a contained one that is absent is empty
+        assertThat(SESSIONS.medicationOf(byReference("Medication/k"))).isEmpty();
+        assertThat(SESSIONS.medicationOf(byReference("#absent"))).isEmpty();
+    }
+
     @Test
     void shouldReadTheTimesTheDoseAndTheOverride() {
         MedicationAdministration administration = administration(RXNORM, "2201625");

@@ -20,16 +20,64 @@ class EsketamineRulesTest {
     }
 
     @Test
-    void shouldRefuse84MgAsTheFirstDose() {
+    void shouldRefuse84MgAsTheFirstDoseWithoutAcuteSuicidalIdeation() {
+        // US label, treatment-resistant depression: the first dose is 56 mg
         Finding error = only(Case.esketamine(84).evaluate(), "esketamine-first-dose");
 
         assertThat(error.measured()).isEqualTo("84 mg as the first dose");
-        assertThat(error.threshold()).isEqualTo("56 mg at age 40");
-        assertThat(error.overridable()).isFalse();
+        assertThat(error.threshold()).isEqualTo("56 mg");
+        assertThat(error.overridable()).isTrue();
     }
 
     @Test
-    void shouldExpect28MgAsTheFirstDoseFrom65() {
+    void shouldAccept84MgAsTheFirstDoseWithAcuteSuicidalIdeation() {
+        // US label, MDD with acute suicidal ideation or behaviour: 84 mg twice weekly from the first dose; 56 mg (a
+        // reduction the label allows) still passes; 28 mg does not
+        Case c84 = Case.esketamine(84);
+        c84.acuteSuicidalIdeation = true;
+        Case c56 = Case.esketamine(56);
+        c56.acuteSuicidalIdeation = true;
+        Case c28 = Case.esketamine(28);
+        c28.acuteSuicidalIdeation = true;
+
+        assertThat(c84.evaluate().findings()).isEmpty();
+        assertThat(c56.evaluate().findings()).isEmpty();
+        assertThat(only(c28.evaluate(), "esketamine-first-dose").threshold())
+                .isEqualTo("56 mg or 84 mg with acute suicidal ideation recorded");
+    }
+
+    @Test
+    void shouldLetAnOverriddenFirstDoseThroughAsAWarning() {
+        // 84 mg first dose for treatment-resistant depression with an override reason: stored, flagged as overridden
+        Case c = Case.esketamine(84);
+        c.overridden = true;
+
+        DosingRules.Evaluation evaluation = c.evaluate();
+
+        assertThat(evaluation.errors()).isEmpty();
+        assertThat(only(evaluation, "esketamine-first-dose").overridden()).isTrue();
+    }
+
+    @Test
+    void shouldNotApplyAnAgeRuleByDefault() {
+        // US label: no first-dose change with age; 56 mg at 64, 65 and 66 passes, 28 mg at 65 is refused
+        for (int age : new int[] {64, 65, 66}) {
+            Case c = Case.esketamine(56);
+            c.age = age;
+            assertThat(c.evaluate().findings()).as("56 mg at %d", age).isEmpty();
+        }
+        Case c28 = Case.esketamine(28);
+        c28.age = 65;
+        assertThat(only(c28.evaluate(), "esketamine-first-dose").threshold()).isEqualTo("56 mg");
+    }
+
+    /** EU SmPC practice: 28 mg first dose from age 65 (older-adult-rule on). */
+    private static final DosingProperties EU_OLDER_ADULTS = new DosingProperties(true, 30,
+            DosingCase.DEFAULTS.iv(), new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, true, 84),
+            DosingCase.DEFAULTS.bloodPressure(), java.util.Map.of(), "UTC");
+
+    @Test
+    void shouldExpect28MgAsTheFirstDoseFrom65WithTheOlderAdultRule() {
         Case at64 = Case.esketamine(28);
         at64.age = 64;
         Case at65 = Case.esketamine(28);
@@ -37,20 +85,23 @@ class EsketamineRulesTest {
         Case at65With56 = Case.esketamine(56);
         at65With56.age = 65;
 
-        assertThat(rules(at64.evaluate())).containsExactly("esketamine-first-dose");
-        assertThat(at65.evaluate().findings()).isEmpty();
-        assertThat(only(at65With56.evaluate(), "esketamine-first-dose").threshold()).isEqualTo("28 mg at age 65 (65 or over)");
+        assertThat(rules(at64.evaluate(EU_OLDER_ADULTS))).containsExactly("esketamine-first-dose");
+        assertThat(at65.evaluate(EU_OLDER_ADULTS).findings()).isEmpty();
+        assertThat(only(at65With56.evaluate(EU_OLDER_ADULTS), "esketamine-first-dose").threshold())
+                .isEqualTo("28 mg at age 65 (65 or over)");
     }
 
     @Test
-    void shouldAcceptEitherFirstDoseWhenTheAgeIsUnknown() {
+    void shouldAcceptEitherFirstDoseWhenTheAgeIsUnknownWithTheOlderAdultRule() {
         Case c28 = Case.esketamine(28);
         c28.age = null;
         Case c84 = Case.esketamine(84);
         c84.age = null;
 
-        assertThat(c28.evaluate().findings()).isEmpty();
-        assertThat(rules(c84.evaluate())).containsExactly("esketamine-first-dose");
+        assertThat(c28.evaluate(EU_OLDER_ADULTS).findings()).isEmpty();
+        assertThat(rules(c84.evaluate(EU_OLDER_ADULTS))).containsExactly("esketamine-first-dose");
+        assertThat(only(c84.evaluate(EU_OLDER_ADULTS), "esketamine-first-dose").threshold())
+                .isEqualTo("56 mg or 28 mg age unknown (no or partial birth date)");
     }
 
     @Test

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
 /** The REMS monitoring form filled from a session's stored facts. */
 class RemsRecordTest {
 
-    private final RemsRecord rems = new RemsRecord(DEFAULTS);
+    private static final String SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness";
+    private static final Set<String> SERIOUS = org.ketafhir.ig.GuideValueSets.enumerated(
+            ca.uhn.fhir.context.FhirContext.forR4Cached(), "ketafhir-serious-adverse-events").keySet();
+    private final RemsRecord rems = new RemsRecord(DEFAULTS, SERIOUS);
 
     /** 56 mg at 09:00 UTC, dosing over 6 min; 120/80 at -10 min, 150/85 at +40 min (above 140: an increase). */
     private RemsRecord.Inputs session(Optional<java.time.Instant> observationEnd, Set<String> events, boolean serious) {
@@ -66,6 +69,41 @@ class RemsRecordTest {
         assertThat(answer(under, "serious-adverse-event").primitiveValue()).isEqualTo("true");
         assertThat(answer(unknown, "monitored-2-hours").primitiveValue()).isEqualTo("false");
         assertThat(unknown.getItem()).noneMatch(i -> i.getLinkId().equals("observation-end"));
+    }
+
+    @Test
+    void shouldCountSeriousAndEveryR4SpecificSeriousnessCodeButNotNonSerious() {
+        // FHIR R4 4.0.1 adverse-event-seriousness: Serious, its six specific codes; Non-serious is not serious; a code
+        // of another system is not either
+        for (String code : List.of("Serious", "SeriousResultsInDeath", "SeriousIsLifeThreatening",
+                "SeriousResultsInHospitalization", "SeriousResultsInDisability", "SeriousIsBirthDefect",
+                "SeriousRequiresPreventImpairment")) {
+            assertThat(rems.serious(seriousness(SERIOUSNESS, code))).as(code).isTrue();
+        }
+        assertThat(rems.serious(seriousness(SERIOUSNESS, "Non-serious"))).isFalse();
+        assertThat(rems.serious(seriousness("http://example.org/local", "SeriousResultsInDeath"))).isFalse();
+        // a coding without a system counts by its code (records from systems that leave it out)
+        assertThat(rems.serious(seriousness(null, "SeriousIsLifeThreatening"))).isTrue();
+        assertThat(rems.serious(new org.hl7.fhir.r4.model.CodeableConcept())).isFalse();
+    }
+
+    @Test
+    void shouldDateTheSessionInTheClinicsTimeZone() {
+        // 2026-09-08T01:30Z is 21:30 on 2026-09-07 in New York (EDT, UTC-4): an evening session keeps its day;
+        // in UTC it is the 8th
+        java.time.Instant evening = java.time.Instant.parse("2026-09-08T01:30:00Z");
+        RemsRecord.Inputs in = new RemsRecord.Inputs("Patient/p", evening, evening.plus(Duration.ofMinutes(6)),
+                new BigDecimal("56"), Optional.empty(), List.of(), Optional.empty(), Set.of(), false);
+        DosingProperties newYork = new DosingProperties(true, 30, DEFAULTS.iv(), DEFAULTS.esketamine(),
+                DEFAULTS.bloodPressure(), java.util.Map.of(), "America/New_York");
+
+        assertThat(answer(new RemsRecord(newYork, SERIOUS).build(in, new Date()), "session-date").primitiveValue())
+                .isEqualTo("2026-09-07");
+        assertThat(answer(rems.build(in, new Date()), "session-date").primitiveValue()).isEqualTo("2026-09-08");
+    }
+
+    private static org.hl7.fhir.r4.model.CodeableConcept seriousness(String system, String code) {
+        return new org.hl7.fhir.r4.model.CodeableConcept().addCoding(new org.hl7.fhir.r4.model.Coding(system, code, null));
     }
 
     private static Type answer(QuestionnaireResponse form, String linkId) {

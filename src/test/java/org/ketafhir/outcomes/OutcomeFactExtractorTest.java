@@ -119,6 +119,30 @@ class OutcomeFactExtractorTest {
     }
 
     @Test
+    void shouldIndexASessionNamingKetamineByAContainedMedication() {
+        // the drug as a contained Medication coded RxNorm 6130 (ketamine): the same exposure as a coded session
+        MedicationAdministration session = new MedicationAdministration();
+        session.setId("MedicationAdministration/s2");
+        session.setStatus(MedicationAdministration.MedicationAdministrationStatus.COMPLETED);
+        session.setSubject(new Reference("Patient/p1"));
+        session.setEffective(new DateTimeType("2026-01-05T09:00:00Z"));
+        org.hl7.fhir.r4.model.Medication ketamine = new org.hl7.fhir.r4.model.Medication();
+        ketamine.setId("k");
+        ketamine.setCode(new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "6130", "ketamine")));
+        session.addContained(ketamine);
+        session.setMedication(new Reference("#k"));
+        session.getDosage().setRoute(new CodeableConcept(new Coding("http://snomed.info/sct", "47625008", null)))
+                .setDose((org.hl7.fhir.r4.model.SimpleQuantity) new org.hl7.fhir.r4.model.SimpleQuantity().setValue(40).setCode("mg"));
+
+        assertThat(extractor.extract(session)).singleElement().satisfies(fact -> {
+            assertThat(fact.kind()).isEqualTo(FactKind.SESSION);
+            assertThat(fact.value1()).isEqualTo(40.0);
+        });
+        ketamine.setCode(new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "7052", "morphine")));
+        assertThat(extractor.extract(session)).isEmpty();
+    }
+
+    @Test
     void shouldIndexAnAdverseEventAgainstItsSession() {
         AdverseEvent event = new AdverseEvent();
         event.setId("AdverseEvent/a1");
