@@ -71,6 +71,11 @@ record DosingProperties(
      * @param inductionWeeks         weeks from the first session during which {@code maxSessionsPerWeek} applies
      * @param maxSessionsPerWeek     most sessions in one course week of the induction
      * @param minObservationMinutes  minutes of observation after the dose before discharge
+     * @param minIntervalHours       two sessions less than this many hours apart are refused unless overridden
+     * @param continuationUntilWeek  from the end of the induction up to this course week (weeks 5-8 of the label)...
+     * @param continuationMaxSessionsPerWeek ...a week holds at most this many sessions (more: warning)
+     * @param courseGapDays          a session this many days or more after the patient's previous esketamine session
+     *                               starts a new course (re-induction: week 1 and a first dose again)
      */
     record Esketamine(
             @DefaultValue("28") @Positive(message = "ketafhir.dosing.esketamine.device-mg must be greater than 0") int deviceMg,
@@ -84,7 +89,21 @@ record DosingProperties(
             @DefaultValue("2") @Positive(
                     message = "ketafhir.dosing.esketamine.max-sessions-per-week must be at least 1") int maxSessionsPerWeek,
             @DefaultValue("120") @PositiveOrZero(
-                    message = "ketafhir.dosing.esketamine.min-observation-minutes must not be negative") int minObservationMinutes) {
+                    message = "ketafhir.dosing.esketamine.min-observation-minutes must not be negative") int minObservationMinutes,
+            @DefaultValue("24") @PositiveOrZero(
+                    message = "ketafhir.dosing.esketamine.min-interval-hours must not be negative") int minIntervalHours,
+            @DefaultValue("8") @PositiveOrZero(
+                    message = "ketafhir.dosing.esketamine.continuation-until-week must not be negative") int continuationUntilWeek,
+            @DefaultValue("1") @Positive(message = "ketafhir.dosing.esketamine.continuation-max-sessions-per-week"
+                    + " must be at least 1") int continuationMaxSessionsPerWeek,
+            @DefaultValue("56") @Positive(
+                    message = "ketafhir.dosing.esketamine.course-gap-days must be at least 1") int courseGapDays) {
+
+        @AssertTrue(message = "ketafhir.dosing.esketamine.continuation-until-week must not be before"
+                + " ketafhir.dosing.esketamine.induction-weeks")
+        boolean isContinuationAfterInduction() {
+            return continuationUntilWeek >= inductionWeeks;
+        }
 
         @AssertTrue(message = "ketafhir.dosing.esketamine.max-dose-mg must not be below"
                 + " ketafhir.dosing.esketamine.first-dose-mg and ketafhir.dosing.esketamine.older-adult-first-dose-mg")

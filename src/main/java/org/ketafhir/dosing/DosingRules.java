@@ -31,9 +31,11 @@ import org.ketafhir.dosing.Finding.Severity;
  *   <li>esketamine SpO2: a reading from the start to the end of post-dose observation (or, when that is not recorded,
  *       to the start plus the minimum observation time).</li>
  *   <li>observation time: from the end of dosing (effectivePeriod.end, else the start) to post-dose-observation-end.</li>
- *   <li>esketamine course: the patient's earliest esketamine session starts it; course week n covers days
- *       7(n-1) to 7n after that start. In the first {@code induction-weeks} weeks a week holds at most
- *       {@code max-sessions-per-week} sessions. A session with no earlier esketamine session is the first dose.</li>
+ *   <li>esketamine course ({@link EsketamineCourse}): a session with no esketamine session in the
+ *       {@code course-gap-days} before it starts a course (the first ever, or a re-induction) and is a first dose;
+ *       course week n covers days 7(n-1) to 7n after that start. In the first {@code induction-weeks} weeks a week
+ *       holds at most {@code max-sessions-per-week} sessions, then up to week {@code continuation-until-week} at most
+ *       {@code continuation-max-sessions-per-week}. Two sessions are at least {@code min-interval-hours} apart.</li>
  * </ul>
  * Post-dose rules (post-dose blood pressure, SpO2, a recorded observation end) apply to completed sessions only.
  * Pre-dose blood pressure is checked for IV ketamine and esketamine (the sessions the clinic monitors; records of other
@@ -85,6 +87,7 @@ final class DosingRules {
         if (session.esketamine()) {
             esketamineDose(facts, findings);
             esketamineFrequency(facts, findings);
+            esketamineInterval(facts, findings);
         }
         if (session.esketamine() || session.intravenous() || properties.bloodPressure().allRoutes()) {
             preDoseBloodPressure(facts, findings);
@@ -159,7 +162,7 @@ final class DosingRules {
             findings.add(new Finding("esketamine-dose-max", Severity.ERROR, measured,
                     "at most " + esk.maxDoseMg() + " mg", false, false, "The esketamine dose is above the maximum"));
         }
-        boolean first = facts.otherEsketamineStarts().stream().noneMatch(s -> s.isBefore(facts.session().start()));
+        boolean first = course(facts).firstDose();
         if (!first) {
             return;
         }
@@ -178,23 +181,62 @@ final class DosingRules {
         }
     }
 
+    /** The course of the session being checked (see {@link EsketamineCourse}). */
+    EsketamineCourse course(DosingFacts facts) {
+        return EsketamineCourse.of(facts.session().start(), facts.otherEsketamineStarts(), courseGap());
+    }
+
+    private Duration courseGap() {
+        return Duration.ofDays(properties.esketamine().courseGapDays());
+    }
+
+    /**
+     * Sessions a course week holds: in weeks 1..induction-weeks at most max-sessions-per-week (error, overridable),
+     * then up to continuation-until-week at most continuation-max-sessions-per-week (warning). Only sessions of the
+     * same course count.
+     */
     private void esketamineFrequency(DosingFacts facts, List<Finding> findings) {
         DosingProperties.Esketamine esk = properties.esketamine();
         Instant start = facts.session().start();
         List<Instant> all = new ArrayList<>(facts.otherEsketamineStarts());
         all.add(start);
-        Instant courseStart = all.stream().min(Comparator.naturalOrder()).orElseThrow();
+        Instant courseStart = course(facts).start();
         long week = courseWeek(courseStart, start);
-        if (week >= esk.inductionWeeks()) {
+        if (week >= esk.continuationUntilWeek()) {
             return;
         }
-        long inWeek = all.stream().filter(s -> !s.isBefore(courseStart) && courseWeek(courseStart, s) == week).count();
-        if (inWeek > esk.maxSessionsPerWeek()) {
-            findings.add(new Finding("esketamine-induction-frequency", Severity.ERROR,
+        long inWeek = all.stream()
+                .filter(s -> !s.isBefore(courseStart) && courseWeek(courseStart, s) == week)
+                .filter(s -> EsketamineCourse.of(s, all, courseGap()).start().equals(courseStart))
+                .count();
+        if (week < esk.inductionWeeks()) {
+            if (inWeek > esk.maxSessionsPerWeek()) {
+                findings.add(new Finding("esketamine-induction-frequency", Severity.ERROR,
+                        inWeek + " sessions in course week " + (week + 1),
+                        "at most " + esk.maxSessionsPerWeek() + " sessions a week in weeks 1-" + esk.inductionWeeks(), true,
+                        false, "Too many esketamine sessions in one induction week"));
+            }
+        } else if (inWeek > esk.continuationMaxSessionsPerWeek()) {
+            findings.add(new Finding("esketamine-continuation-frequency", Severity.WARNING,
                     inWeek + " sessions in course week " + (week + 1),
-                    "at most " + esk.maxSessionsPerWeek() + " sessions a week in weeks 1-" + esk.inductionWeeks(), true,
-                    false, "Too many esketamine sessions in one induction week"));
+                    "at most " + esk.continuationMaxSessionsPerWeek() + " session" + (esk.continuationMaxSessionsPerWeek() == 1 ? "" : "s")
+                            + " a week in weeks " + (esk.inductionWeeks() + 1) + "-" + esk.continuationUntilWeek(),
+                    false, false, "More esketamine sessions in one week than the schedule after the induction"));
         }
+    }
+
+    /** Two esketamine sessions closer together than min-interval-hours (e.g. two on one day): error, overridable. */
+    private void esketamineInterval(DosingFacts facts, List<Finding> findings) {
+        Duration minimum = Duration.ofHours(properties.esketamine().minIntervalHours());
+        Instant start = facts.session().start();
+        facts.otherEsketamineStarts().stream()
+                .map(other -> Duration.between(other, start).abs())
+                .filter(apart -> apart.compareTo(minimum) < 0)
+                .min(Comparator.naturalOrder())
+                .ifPresent(apart -> findings.add(new Finding("esketamine-min-interval", Severity.ERROR,
+                        hoursMinutes(apart) + " from another esketamine session",
+                        "at least " + minimum.toHours() + " h between sessions", true, false,
+                        "Two esketamine sessions are too close together")));
     }
 
     private static long courseWeek(Instant courseStart, Instant start) {
@@ -327,6 +369,10 @@ final class DosingRules {
 
     private static String mmHg(BloodPressure reading) {
         return plain(reading.systolic()) + "/" + plain(reading.diastolic()) + " mmHg";
+    }
+
+    private static String hoursMinutes(Duration duration) {
+        return duration.toHours() + " h " + duration.toMinutesPart() + " min";
     }
 
     private static String days(Duration age) {

@@ -18,7 +18,7 @@ final class DosingCase {
 
     static final DosingProperties DEFAULTS = new DosingProperties(true, 30,
             new DosingProperties.Iv(new BigDecimal("0.75"), new BigDecimal("1.0"), 60),
-            new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120),
+            new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56),
             new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false),
             Map.of());
 

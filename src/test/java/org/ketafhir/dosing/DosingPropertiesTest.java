@@ -27,7 +27,7 @@ class DosingPropertiesTest {
             assertThat(properties.weightWindowDays()).isEqualTo(30);
             assertThat(properties.iv().warningMgPerKg()).isEqualByComparingTo("0.75");
             assertThat(properties.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
-            assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120));
+            assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56));
             assertThat(properties.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
             assertThat(properties.contraindications()).containsKeys("aneurysmal-vascular-disease", "pregnancy");
         });
@@ -50,7 +50,7 @@ class DosingPropertiesTest {
             assertThat(shipped.iv().warningMgPerKg()).isEqualByComparingTo("0.75");
             assertThat(shipped.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
             assertThat(shipped.iv().minObservationMinutes()).isEqualTo(60);
-            assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120));
+            assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56));
             assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
             assertThat(shipped.contraindications()).isEqualTo(DosingProperties.Contraindication.DEFAULTS);
         });
