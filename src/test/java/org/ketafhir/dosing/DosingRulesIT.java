@@ -202,6 +202,34 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void anEsketamineReinductionShouldBeCheckedAsAFirstDoseAndTwoSessionsOnOneDayRefused() {
+        String patient = patient("1980-01-01");
+        // a first course 60 days earlier: 60 days without a dose is over the 56-day gap, so today starts a new course
+        Instant earlier = START.minus(Duration.ofDays(60));
+        bloodPressure(patient, 120, 80, earlier.minus(Duration.ofMinutes(10)));
+        assertThat(postJson("/MedicationAdministration", json(esketamine(patient, 56, earlier))).statusCode()).isEqualTo(201);
+        esketamineReadings(patient);
+
+        // 84 mg as the first dose of the new course: 56 mg expected at age 46
+        HttpResponse<String> first84 = postJson("/MedicationAdministration", json(esketamine(patient, 84, START)));
+        HttpResponse<String> first56 = postJson("/MedicationAdministration", json(esketamine(patient, 56, START)));
+        // a second session 4 h later on the same day, with its own pre-dose reading: 4 h is under 24 h
+        Instant sameDay = START.plus(Duration.ofHours(4));
+        bloodPressure(patient, 120, 80, sameDay.minus(Duration.ofMinutes(10)));
+        HttpResponse<String> second = postJson("/MedicationAdministration", json(esketamine(patient, 56, sameDay)));
+
+        assertThat(first84.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, first84.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("esketamine-first-dose").contains("84 mg as the first dose"));
+        assertThat(first56.statusCode()).as(first56.body()).isEqualTo(201);
+        assertThat(second.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, second.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("esketamine-min-interval").contains("4 h 0 min from another esketamine session")
+                .contains("at least 24 h between sessions"));
+        assertThat(sessionsOf(patient)).hasSize(2);
+    }
+
+    @Test
     void aTransactionWithAValidAndARefusedSessionShouldStoreNothing() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
