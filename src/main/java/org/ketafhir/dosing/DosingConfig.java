@@ -25,8 +25,9 @@ public class DosingConfig {
     }
 
     @Bean
-    DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions) {
-        return new DosingRecords(daos, properties, sessions);
+    DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
+            FhirContext fhirContext) {
+        return new DosingRecords(daos, properties, sessions, ReadingCodes.fromGuide(fhirContext));
     }
 
     /** On HAPI's JPA interceptor service: storage hooks there fire once per stored resource, transactions included. */

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param spo2Times          when the patient's SpO2 readings around the session were taken
  * @param otherEsketamineStarts starts of the patient's other esketamine sessions (not this one)
  * @param contraindications  contraindicating Conditions / AllergyIntolerances found on the patient
+ * @param readings           the patient's SpO2, respiratory-rate and MOAA/S values from the session start on
  */
 record DosingFacts(
         Session session,
@@ -24,7 +25,8 @@ record DosingFacts(
         List<BloodPressure> bloodPressures,
         List<Instant> spo2Times,
         List<Instant> otherEsketamineStarts,
-        List<Contraindicated> contraindications) {
+        List<Contraindicated> contraindications,
+        List<Reading> readings) {
 
     enum Medication {
         KETAMINE,
@@ -55,6 +57,18 @@ record DosingFacts(
             return medication == Medication.ESKETAMINE;
         }
     }
+
+    /** A monitored reading whose value the rules check. */
+    enum Vital {
+        /** oxygen saturation, % */
+        SPO2,
+        /** breaths per minute */
+        RESPIRATORY_RATE,
+        /** MOAA/S score, 0 (no response to pain) to 5 (responds readily to normal voice) */
+        SEDATION_MOAAS
+    }
+
+    record Reading(Vital vital, BigDecimal value, Instant at) {}
 
     /** @param reference the Observation, e.g. {@code Observation/123} */
     record Weight(BigDecimal kg, Instant at, String reference) {}

@@ -26,6 +26,7 @@ import org.springframework.validation.annotation.Validated;
  * @param esketamine        rules for esketamine nasal spray
  * @param bloodPressure     blood-pressure rules (all sessions; the post-dose reading for esketamine)
  * @param contraindications groups of Condition / AllergyIntolerance codes; empty = the built-in defaults
+ * @param readings          limits on the SpO2, respiratory rate and sedation recorded during a session
  */
 @Validated
 @ConfigurationProperties("ketafhir.dosing")
@@ -35,7 +36,8 @@ record DosingProperties(
         @DefaultValue @NotNull @Valid Iv iv,
         @DefaultValue @NotNull @Valid Esketamine esketamine,
         @DefaultValue @NotNull @Valid BloodPressure bloodPressure,
-        Map<String, @Valid Contraindication> contraindications) {
+        Map<String, @Valid Contraindication> contraindications,
+        @DefaultValue @NotNull @Valid Readings readings) {
 
     DosingProperties {
         contraindications = contraindications == null || contraindications.isEmpty()
@@ -156,6 +158,29 @@ record DosingProperties(
                 + " ketafhir.dosing.blood-pressure.post-dose-from-minutes")
         boolean isPostDoseWindowOrdered() {
             return postDoseToMinutes > postDoseFromMinutes;
+        }
+    }
+
+    /**
+     * Readings from the session start to the end of post-dose observation (respiratory depression and sedation are
+     * risks the Spravato REMS monitors); each breach is a warning.
+     *
+     * @param spo2BelowPercent              an SpO2 below this (%) is a warning
+     * @param respiratoryRateBelowPerMinute a respiratory rate below this (breaths/min) is a warning
+     * @param moaasAtOrBelow                a MOAA/S score at or below this (0-5) is a warning
+     */
+    record Readings(
+            @DefaultValue("93") @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.readings.spo2-below-percent must be greater than 0") BigDecimal spo2BelowPercent,
+            @DefaultValue("10") @DecimalMin(value = "0", inclusive = false, message =
+                    "ketafhir.dosing.readings.respiratory-rate-below-per-minute must be greater than 0") BigDecimal respiratoryRateBelowPerMinute,
+            @DefaultValue("2") @PositiveOrZero(
+                    message = "ketafhir.dosing.readings.moaas-at-or-below must be 0 to 5") int moaasAtOrBelow) {
+
+        @AssertTrue(message = "ketafhir.dosing.readings.spo2-below-percent must be at most 100 and"
+                + " ketafhir.dosing.readings.moaas-at-or-below at most 5")
+        boolean isWithinScales() {
+            return (spo2BelowPercent == null || spo2BelowPercent.compareTo(BigDecimal.valueOf(100)) <= 0) && moaasAtOrBelow <= 5;
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.Optional;
 
 import org.ketafhir.dosing.DosingFacts.BloodPressure;
 import org.ketafhir.dosing.DosingFacts.Contraindicated;
+import org.ketafhir.dosing.DosingFacts.Reading;
 import org.ketafhir.dosing.DosingFacts.Session;
+import org.ketafhir.dosing.DosingFacts.Vital;
 import org.ketafhir.dosing.DosingFacts.Weight;
 import org.ketafhir.dosing.Finding.Severity;
 
@@ -30,6 +32,9 @@ import org.ketafhir.dosing.Finding.Severity;
  *       {@code post-dose-to-minutes} after the start, both ends included (the label's "about 40 minutes").</li>
  *   <li>esketamine SpO2: a reading from the start to the end of post-dose observation (or, when that is not recorded,
  *       to the start plus the minimum observation time).</li>
+ *   <li>SpO2, respiratory rate and MOAA/S values (every session): the lowest from the start to the end of post-dose
+ *       observation (when not recorded, the end of dosing plus the route's minimum observation time), against
+ *       {@code readings.*}.</li>
  *   <li>observation time: from the end of dosing (effectivePeriod.end, else the start) to post-dose-observation-end.</li>
  *   <li>esketamine course ({@link EsketamineCourse}): a session with no esketamine session in the
  *       {@code course-gap-days} before it starts a course (the first ever, or a re-induction) and is a first dose;
@@ -70,7 +75,8 @@ final class DosingRules {
 
     /** Only the weight: the dose per kg and the weight it comes from, as {@link #evaluate} would compute them. */
     Evaluation weigh(Session session, Optional<Weight> latestWeight) {
-        DosingFacts facts = new DosingFacts(session, Optional.empty(), latestWeight, List.of(), List.of(), List.of(), List.of());
+        DosingFacts facts = new DosingFacts(session, Optional.empty(), latestWeight, List.of(), List.of(), List.of(), List.of(),
+                List.of());
         Optional<Weight> used = weight(facts, new ArrayList<>());
         return new Evaluation(List.of(), used.map(w -> session.doseMg().divide(w.kg(), PRECISION)), used);
     }
@@ -97,6 +103,7 @@ final class DosingRules {
             spo2(facts, findings);
         }
         observationTime(session, findings);
+        readings(facts, findings);
         contraindications(facts.contraindications(), findings);
 
         List<Finding> decided = findings.stream()
@@ -297,10 +304,48 @@ final class DosingRules {
         boolean recorded = facts.spo2Times().stream()
                 .anyMatch(t -> !t.isBefore(session.start()) && !t.isAfter(to));
         if (!recorded) {
-            findings.add(new Finding("spo2-missing", Severity.WARNING, "no SpO2 (LOINC 59408-5) in the window",
+            findings.add(new Finding("spo2-missing", Severity.WARNING, "no SpO2 (LOINC 59408-5 or 2708-6) in the window",
                     "a reading from the session start to the end of observation", false, false,
                     "Pulse oximetry is recorded at every esketamine session"));
         }
+    }
+
+    /**
+     * The lowest SpO2, respiratory rate and MOAA/S from the session start to the end of observation (when not
+     * recorded, the end of dosing plus the route's minimum observation time), each against its limit.
+     */
+    private void readings(DosingFacts facts, List<Finding> findings) {
+        Session session = facts.session();
+        DosingProperties.Readings limits = properties.readings();
+        int observation = session.intravenous() && !session.esketamine() ? properties.iv().minObservationMinutes()
+                : properties.esketamine().minObservationMinutes();
+        Instant to = session.observationEnd().orElse(session.doseEnd().plus(Duration.ofMinutes(observation)));
+        lowest(facts, Vital.SPO2, to).filter(r -> r.value().compareTo(limits.spo2BelowPercent()) < 0)
+                .ifPresent(r -> findings.add(new Finding("spo2-low", Severity.WARNING, plain(r.value()) + " %" + at(session, r),
+                        "below " + plain(limits.spo2BelowPercent()) + " %", false, false,
+                        "Oxygen saturation fell during the session")));
+        lowest(facts, Vital.RESPIRATORY_RATE, to)
+                .filter(r -> r.value().compareTo(limits.respiratoryRateBelowPerMinute()) < 0)
+                .ifPresent(r -> findings.add(new Finding("respiratory-rate-low", Severity.WARNING,
+                        plain(r.value()) + " /min" + at(session, r),
+                        "below " + plain(limits.respiratoryRateBelowPerMinute()) + " /min", false, false,
+                        "The respiratory rate fell during the session: possible respiratory depression")));
+        lowest(facts, Vital.SEDATION_MOAAS, to)
+                .filter(r -> r.value().compareTo(BigDecimal.valueOf(limits.moaasAtOrBelow())) <= 0)
+                .ifPresent(r -> findings.add(new Finding("sedation-deep", Severity.WARNING,
+                        "MOAA/S " + plain(r.value()) + at(session, r), "MOAA/S at or below " + limits.moaasAtOrBelow(),
+                        false, false, "The patient was deeply sedated during the session")));
+    }
+
+    private static Optional<Reading> lowest(DosingFacts facts, Vital vital, Instant to) {
+        Instant from = facts.session().start();
+        return facts.readings().stream()
+                .filter(r -> r.vital() == vital && !r.at().isBefore(from) && !r.at().isAfter(to))
+                .min(Comparator.comparing(Reading::value).thenComparing(Reading::at));
+    }
+
+    private static String at(Session session, Reading reading) {
+        return " at " + Duration.between(session.start(), reading.at()).toMinutes() + " min after the start";
     }
 
     private void observationTime(Session session, List<Finding> findings) {

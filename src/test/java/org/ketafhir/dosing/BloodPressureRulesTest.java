@@ -61,7 +61,7 @@ class BloodPressureRulesTest {
         c.intravenous = false;
         c.bloodPressures = List.of();
         DosingProperties allRoutes = new DosingProperties(true, 30, DEFAULTS.iv(), DEFAULTS.esketamine(),
-                new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true), Map.of());
+                new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true), Map.of(), DEFAULTS.readings());
 
         assertThat(c.evaluate().findings()).isEmpty();
         assertThat(new DosingRules(allRoutes).evaluate(c.facts()).findings()).extracting(Finding::rule)

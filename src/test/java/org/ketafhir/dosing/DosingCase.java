@@ -20,7 +20,8 @@ final class DosingCase {
             new DosingProperties.Iv(new BigDecimal("0.75"), new BigDecimal("1.0"), 60),
             new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56),
             new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false),
-            Map.of());
+            Map.of(),
+            new DosingProperties.Readings(new BigDecimal("93"), new BigDecimal("10"), 2));
 
     static final Instant START = Instant.parse("2026-09-07T09:00:00Z");
     static final DosingRules RULES = new DosingRules(DEFAULTS);
@@ -40,6 +41,7 @@ final class DosingCase {
         List<Instant> spo2 = new ArrayList<>();
         List<Instant> otherEsketamine = new ArrayList<>();
         List<DosingFacts.Contraindicated> contraindications = new ArrayList<>();
+        List<DosingFacts.Reading> readings = new ArrayList<>();
 
         static Case iv(String mg) {
             Case c = new Case();
@@ -73,7 +75,7 @@ final class DosingCase {
             Session session = new Session(medication, intravenous, doseMg, START, doseEnd,
                     Optional.ofNullable(observationEnd), completed, overridden);
             return new DosingFacts(session, Optional.ofNullable(age), Optional.ofNullable(weight), bloodPressures,
-                    spo2, otherEsketamine, contraindications);
+                    spo2, otherEsketamine, contraindications, readings);
         }
     }
 

@@ -30,6 +30,7 @@ class DosingPropertiesTest {
             assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56));
             assertThat(properties.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
             assertThat(properties.contraindications()).containsKeys("aneurysmal-vascular-disease", "pregnancy");
+            assertThat(properties.readings()).isEqualTo(DosingCase.DEFAULTS.readings());
         });
     }
 
@@ -53,6 +54,7 @@ class DosingPropertiesTest {
             assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56));
             assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
             assertThat(shipped.contraindications()).isEqualTo(DosingProperties.Contraindication.DEFAULTS);
+            assertThat(shipped.readings()).isEqualTo(DosingCase.DEFAULTS.readings());
         });
     }
 
@@ -102,6 +104,14 @@ class DosingPropertiesTest {
         runner.withPropertyValues("ketafhir.dosing.blood-pressure.pause-systolic=140").run(context -> {
             assertThat(context).hasFailed();
             assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.blood-pressure.pause-systolic");
+        });
+    }
+
+    @Test
+    void shouldRefuseToStartWithAnSpo2LimitOver100Percent() {
+        runner.withPropertyValues("ketafhir.dosing.readings.spo2-below-percent=101").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.readings.spo2-below-percent");
         });
     }
 

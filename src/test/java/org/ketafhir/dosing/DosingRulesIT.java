@@ -230,6 +230,35 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void separateBloodPressureObservationsAndAnSpo2Coded2708ShouldCountAndLowValuesBeWarned() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        // pre-dose 120/80 as two Observations (8480-6, 8462-4) at -10 min, no panel: without them, bp-pre-missing
+        Instant preDose = START.minus(Duration.ofMinutes(10));
+        Observation systolic = VitalSigns.vital(patient, "8480-6", preDose);
+        systolic.setValue(mmHg(120));
+        Observation diastolic = VitalSigns.vital(patient, "8462-4", preDose);
+        diastolic.setValue(mmHg(80));
+        create(systolic);
+        create(diastolic);
+        // SpO2 coded only 2708-6, 91 % at +20 min (under 93 %); respiratory rate 8 /min at +20 min (under 10)
+        Observation spo2 = VitalSigns.vital(patient, "2708-6", START.plus(Duration.ofMinutes(20)));
+        spo2.setValue(new Quantity().setValue(91).setUnit("%").setSystem(DosingSessions.UCUM).setCode("%"));
+        create(spo2);
+        Observation breathing = VitalSigns.vital(patient, "9279-1", START.plus(Duration.ofMinutes(20)));
+        breathing.setValue(new Quantity().setValue(8).setUnit("/min").setSystem(DosingSessions.UCUM).setCode("/min"));
+        create(breathing);
+
+        // 40 mg / 80 kg = 0.5 mg/kg over 40 min: only the readings are at stake
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(iv(patient, 40)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, stored.body()))).singleElement().satisfies(issue ->
+                assertThat(issue.getDetail()).contains("spo2-low").contains("91 % at 20 min after the start")
+                        .contains("respiratory-rate-low").contains("8 /min").doesNotContain("bp-pre"));
+    }
+
+    @Test
     void aTransactionWithAValidAndARefusedSessionShouldStoreNothing() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
