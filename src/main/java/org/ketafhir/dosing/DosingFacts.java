@@ -33,9 +33,19 @@ record DosingFacts(
         ESKETAMINE
     }
 
+    /** The route of a session (SNOMED CT, see {@link DosingSessions}); OTHER for any other or none. */
+    enum Route {
+        INTRAVENOUS,
+        INTRAMUSCULAR,
+        NASAL,
+        ORAL,
+        SUBLINGUAL,
+        OTHER
+    }
+
     /**
      * @param medication     ketamine or esketamine
-     * @param intravenous    whether the route is intravenous (SNOMED 47625008)
+     * @param route          the route (dosage.route)
      * @param doseMg         the dose in mg
      * @param start          start of dosing (effectivePeriod.start or effectiveDateTime)
      * @param doseEnd        end of dosing (effectivePeriod.end, else the start)
@@ -45,7 +55,7 @@ record DosingFacts(
      */
     record Session(
             Medication medication,
-            boolean intravenous,
+            Route route,
             BigDecimal doseMg,
             Instant start,
             Instant doseEnd,
@@ -55,6 +65,11 @@ record DosingFacts(
 
         boolean esketamine() {
             return medication == Medication.ESKETAMINE;
+        }
+
+        /** Whether the route is intravenous (SNOMED 47625008). */
+        boolean intravenous() {
+            return route == Route.INTRAVENOUS;
         }
     }
 

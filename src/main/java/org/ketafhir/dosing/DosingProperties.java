@@ -27,6 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param bloodPressure     blood-pressure rules (all sessions; the post-dose reading for esketamine)
  * @param contraindications groups of Condition / AllergyIntolerance codes; empty = the built-in defaults
  * @param readings          limits on the SpO2, respiratory rate and sedation recorded during a session
+ * @param im                dose limits of intramuscular racemic ketamine
+ * @param oral              dose limits of oral and sublingual racemic ketamine
  */
 @Validated
 @ConfigurationProperties("ketafhir.dosing")
@@ -37,7 +39,9 @@ record DosingProperties(
         @DefaultValue @NotNull @Valid Esketamine esketamine,
         @DefaultValue @NotNull @Valid BloodPressure bloodPressure,
         Map<String, @Valid Contraindication> contraindications,
-        @DefaultValue @NotNull @Valid Readings readings) {
+        @DefaultValue @NotNull @Valid Readings readings,
+        @DefaultValue @NotNull @Valid Im im,
+        @DefaultValue @NotNull @Valid Oral oral) {
 
     DosingProperties {
         contraindications = contraindications == null || contraindications.isEmpty()
@@ -59,6 +63,44 @@ record DosingProperties(
                     message = "ketafhir.dosing.iv.min-observation-minutes must not be negative") int minObservationMinutes) {
 
         @AssertTrue(message = "ketafhir.dosing.iv.error-mg-per-kg must not be below ketafhir.dosing.iv.warning-mg-per-kg")
+        boolean isErrorAtOrAboveWarning() {
+            return warningMgPerKg == null || errorMgPerKg == null || errorMgPerKg.compareTo(warningMgPerKg) >= 0;
+        }
+    }
+
+    /**
+     * Intramuscular racemic ketamine (checked when a body weight counts). Sub-anaesthetic IM doses are 0.5-1 mg/kg;
+     * the anaesthetic IM induction starts at 6.5 mg/kg.
+     *
+     * @param warningMgPerKg a dose above this many mg/kg is a warning
+     * @param errorMgPerKg   a dose at or above this many mg/kg is refused unless an override reason is recorded
+     */
+    record Im(
+            @DefaultValue("1.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.im.warning-mg-per-kg must be greater than 0") BigDecimal warningMgPerKg,
+            @DefaultValue("2.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.im.error-mg-per-kg must be greater than 0") BigDecimal errorMgPerKg) {
+
+        @AssertTrue(message = "ketafhir.dosing.im.error-mg-per-kg must not be below ketafhir.dosing.im.warning-mg-per-kg")
+        boolean isErrorAtOrAboveWarning() {
+            return warningMgPerKg == null || errorMgPerKg == null || errorMgPerKg.compareTo(warningMgPerKg) >= 0;
+        }
+    }
+
+    /**
+     * Oral and sublingual racemic ketamine (checked when a body weight counts): studied 0.25-7 mg/kg, about 20-25 %
+     * bioavailable.
+     *
+     * @param warningMgPerKg a dose above this many mg/kg is a warning
+     * @param errorMgPerKg   a dose at or above this many mg/kg is refused unless an override reason is recorded
+     */
+    record Oral(
+            @DefaultValue("3.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.oral.warning-mg-per-kg must be greater than 0") BigDecimal warningMgPerKg,
+            @DefaultValue("7.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.oral.error-mg-per-kg must be greater than 0") BigDecimal errorMgPerKg) {
+
+        @AssertTrue(message = "ketafhir.dosing.oral.error-mg-per-kg must not be below ketafhir.dosing.oral.warning-mg-per-kg")
         boolean isErrorAtOrAboveWarning() {
             return warningMgPerKg == null || errorMgPerKg == null || errorMgPerKg.compareTo(warningMgPerKg) >= 0;
         }
@@ -129,7 +171,8 @@ record DosingProperties(
      * @param pauseDiastolic        a pre-dose diastolic at or above this is refused unless an override reason is recorded
      * @param postDoseFromMinutes   esketamine: the post-dose reading is taken from this many minutes after the start...
      * @param postDoseToMinutes     ...up to this many minutes after the start (about 40 min)
-     * @param allRoutes             whether the pre-dose rules apply to every route, not only IV ketamine and esketamine
+     * @param allRoutes             whether the pre-dose rules apply to every route (default), or only IV ketamine and
+     *                              esketamine
      */
     record BloodPressure(
             @DefaultValue("60") @Positive(
@@ -146,7 +189,7 @@ record DosingProperties(
                     message = "ketafhir.dosing.blood-pressure.post-dose-from-minutes must not be negative") int postDoseFromMinutes,
             @DefaultValue("60") @Positive(
                     message = "ketafhir.dosing.blood-pressure.post-dose-to-minutes must be greater than 0") int postDoseToMinutes,
-            @DefaultValue("false") boolean allRoutes) {
+            @DefaultValue("true") boolean allRoutes) {
 
         @AssertTrue(message = "ketafhir.dosing.blood-pressure.pause-systolic and pause-diastolic must be above"
                 + " ketafhir.dosing.blood-pressure.warning-systolic and warning-diastolic")

@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.ketafhir.dosing.DosingFacts.BloodPressure;
 import org.ketafhir.dosing.DosingFacts.Contraindicated;
 import org.ketafhir.dosing.DosingFacts.Reading;
+import org.ketafhir.dosing.DosingFacts.Route;
 import org.ketafhir.dosing.DosingFacts.Session;
 import org.ketafhir.dosing.DosingFacts.Vital;
 import org.ketafhir.dosing.DosingFacts.Weight;
@@ -43,8 +44,10 @@ import org.ketafhir.dosing.Finding.Severity;
  *       {@code continuation-max-sessions-per-week}. Two sessions are at least {@code min-interval-hours} apart.</li>
  * </ul>
  * Post-dose rules (post-dose blood pressure, SpO2, a recorded observation end) apply to completed sessions only.
- * Pre-dose blood pressure is checked for IV ketamine and esketamine (the sessions the clinic monitors; records of other
- * routes often come from other systems), for every route with {@code blood-pressure.all-routes}.
+ * Pre-dose blood pressure is checked for every route ({@code blood-pressure.all-routes}, the default); with
+ * {@code all-routes: false} only for IV ketamine and esketamine (e.g. when records of other routes come from other
+ * systems). Intramuscular, oral and sublingual ketamine have mg/kg limits of their own ({@code im.*}, {@code oral.*}),
+ * checked when a body weight counts.
  */
 final class DosingRules {
 
@@ -89,6 +92,9 @@ final class DosingRules {
         Optional<BigDecimal> mgPerKg = weightUsed.map(w -> session.doseMg().divide(w.kg(), PRECISION));
         if (ivKetamine(session)) {
             mgPerKg.ifPresent(dose -> ivDose(dose, findings));
+        }
+        if (!session.esketamine()) {
+            mgPerKg.ifPresent(dose -> routeDose(session, dose, findings));
         }
         if (session.esketamine()) {
             esketamineDose(facts, findings);
@@ -153,6 +159,40 @@ final class DosingRules {
             findings.add(new Finding("iv-dose-high", Severity.WARNING, measured,
                     "above " + plain(iv.warningMgPerKg()) + " mg/kg", false, false,
                     "The IV ketamine dose is above the usual maximum"));
+        }
+    }
+
+    /**
+     * Intramuscular, oral and sublingual racemic ketamine against their own mg/kg limits (IM ceiling far under the
+     * 6.5 mg/kg anaesthetic IM induction; oral limits scaled for about 20-25 % bioavailability).
+     */
+    private void routeDose(Session session, BigDecimal mgPerKg, List<Finding> findings) {
+        String prefix;
+        String name;
+        BigDecimal warning;
+        BigDecimal error;
+        if (session.route() == Route.INTRAMUSCULAR) {
+            prefix = "im";
+            name = "intramuscular";
+            warning = properties.im().warningMgPerKg();
+            error = properties.im().errorMgPerKg();
+        } else if (session.route() == Route.ORAL || session.route() == Route.SUBLINGUAL) {
+            prefix = "oral";
+            name = session.route() == Route.ORAL ? "oral" : "sublingual";
+            warning = properties.oral().warningMgPerKg();
+            error = properties.oral().errorMgPerKg();
+        } else {
+            return;
+        }
+        String measured = plain(mgPerKg.setScale(3, RoundingMode.HALF_UP)) + " mg/kg " + name;
+        if (mgPerKg.compareTo(error) >= 0) {
+            findings.add(new Finding(prefix + "-dose-ceiling", Severity.ERROR, measured,
+                    "at or above " + plain(error) + " mg/kg", true, false,
+                    "The " + name + " ketamine dose reaches the ceiling"));
+        } else if (mgPerKg.compareTo(warning) > 0) {
+            findings.add(new Finding(prefix + "-dose-high", Severity.WARNING, measured,
+                    "above " + plain(warning) + " mg/kg", false, false,
+                    "The " + name + " ketamine dose is above the usual maximum"));
         }
     }
 

@@ -28,9 +28,11 @@ class DosingPropertiesTest {
             assertThat(properties.iv().warningMgPerKg()).isEqualByComparingTo("0.75");
             assertThat(properties.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
             assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56));
-            assertThat(properties.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
+            assertThat(properties.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true));
             assertThat(properties.contraindications()).containsKeys("aneurysmal-vascular-disease", "pregnancy");
             assertThat(properties.readings()).isEqualTo(DosingCase.DEFAULTS.readings());
+            assertThat(properties.im()).isEqualTo(DosingCase.DEFAULTS.im());
+            assertThat(properties.oral()).isEqualTo(DosingCase.DEFAULTS.oral());
         });
     }
 
@@ -52,9 +54,11 @@ class DosingPropertiesTest {
             assertThat(shipped.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
             assertThat(shipped.iv().minObservationMinutes()).isEqualTo(60);
             assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56));
-            assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
+            assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true));
             assertThat(shipped.contraindications()).isEqualTo(DosingProperties.Contraindication.DEFAULTS);
             assertThat(shipped.readings()).isEqualTo(DosingCase.DEFAULTS.readings());
+            assertThat(shipped.im()).isEqualTo(DosingCase.DEFAULTS.im());
+            assertThat(shipped.oral()).isEqualTo(DosingCase.DEFAULTS.oral());
         });
     }
 
