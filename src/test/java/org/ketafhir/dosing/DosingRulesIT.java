@@ -259,6 +259,27 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void anImDoseAtTheImCeilingAndAnOralSessionWithoutABloodPressureShouldBeRefused() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        // 160 mg / 80 kg = 2.0 mg/kg intramuscular: at the IM ceiling; 80 mg / 80 kg = 1.0 mg/kg: not above the warning
+        HttpResponse<String> ceiling = postJson("/MedicationAdministration", json(byRoute(patient, 160, START, "78421000")));
+        HttpResponse<String> usual = postJson("/MedicationAdministration", json(byRoute(patient, 80, START, "78421000")));
+        // an oral session a day later: no reading in the hour before it
+        HttpResponse<String> oral = postJson("/MedicationAdministration",
+                json(byRoute(patient, 200, START.plus(Duration.ofDays(1)), "26643006")));
+
+        assertThat(ceiling.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, ceiling.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("im-dose-ceiling").contains("2 mg/kg intramuscular").contains("at or above 2 mg/kg"));
+        assertThat(usual.statusCode()).as(usual.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, usual.body()))).isEmpty();
+        assertThat(oral.statusCode()).isEqualTo(422);
+        assertThat(oral.body()).contains("bp-pre-missing");
+    }
+
+    @Test
     void aTransactionWithAValidAndARefusedSessionShouldStoreNothing() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
@@ -441,6 +462,14 @@ class DosingRulesIT extends FhirServerTestBase {
         MedicationAdministration session = session(patient, mg, START, Duration.ofMinutes(40), Duration.ofMinutes(100));
         session.getMedicationCodeableConcept().addCoding().setSystem(RXNORM).setCode("6130");
         session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("47625008");
+        return session;
+    }
+
+    /** Racemic ketamine by a SNOMED CT route at the start, over 1 min, discharged 60 min after dosing. */
+    private static MedicationAdministration byRoute(String patient, int mg, Instant start, String route) {
+        MedicationAdministration session = session(patient, mg, start, Duration.ofMinutes(1), Duration.ofMinutes(61));
+        session.getMedicationCodeableConcept().addCoding().setSystem(RXNORM).setCode("6130");
+        session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode(route);
         return session;
     }
 
