@@ -52,6 +52,7 @@ record DosingFacts(
      * @param observationEnd end of post-dose observation (extension), if recorded
      * @param completed      whether the session is completed (post-dose rules apply only then)
      * @param overridden     whether the session carries an override reason
+     * @param rate           dosage.rateQuantity, if recorded
      */
     record Session(
             Medication medication,
@@ -61,7 +62,8 @@ record DosingFacts(
             Instant doseEnd,
             Optional<Instant> observationEnd,
             boolean completed,
-            boolean overridden) {
+            boolean overridden,
+            Optional<Rate> rate) {
 
         boolean esketamine() {
             return medication == Medication.ESKETAMINE;
@@ -84,6 +86,9 @@ record DosingFacts(
     }
 
     record Reading(Vital vital, BigDecimal value, Instant at) {}
+
+    /** An infusion rate: {@code value} in the UCUM unit {@code ucum} (e.g. {@code mg/kg/h}, {@code mL/h}). */
+    record Rate(BigDecimal value, String ucum) {}
 
     /** @param reference the Observation, e.g. {@code Observation/123} */
     record Weight(BigDecimal kg, Instant at, String reference) {}

@@ -53,6 +53,9 @@ record DosingProperties(
      * @param warningMgPerKg        a dose above this many mg/kg is a warning
      * @param errorMgPerKg          a dose at or above this many mg/kg is refused unless an override reason is recorded
      * @param minObservationMinutes minutes of observation after the end of the infusion before discharge
+     * @param minInfusionMinutes    an infusion shorter than this (from effectivePeriod, else from the rate) is a
+     *                              finding of {@code shortInfusionSeverity}
+     * @param shortInfusionSeverity warning (default) or error; as an error it is overridable
      */
     record Iv(
             @DefaultValue("0.75") @NotNull @DecimalMin(value = "0", inclusive = false,
@@ -60,7 +63,11 @@ record DosingProperties(
             @DefaultValue("1.0") @NotNull @DecimalMin(value = "0", inclusive = false,
                     message = "ketafhir.dosing.iv.error-mg-per-kg must be greater than 0") BigDecimal errorMgPerKg,
             @DefaultValue("60") @PositiveOrZero(
-                    message = "ketafhir.dosing.iv.min-observation-minutes must not be negative") int minObservationMinutes) {
+                    message = "ketafhir.dosing.iv.min-observation-minutes must not be negative") int minObservationMinutes,
+            @DefaultValue("40") @PositiveOrZero(
+                    message = "ketafhir.dosing.iv.min-infusion-minutes must not be negative") int minInfusionMinutes,
+            @DefaultValue("warning") @NotNull(message = "ketafhir.dosing.iv.short-infusion-severity is error or warning")
+            Finding.Severity shortInfusionSeverity) {
 
         @AssertTrue(message = "ketafhir.dosing.iv.error-mg-per-kg must not be below ketafhir.dosing.iv.warning-mg-per-kg")
         boolean isErrorAtOrAboveWarning() {

@@ -14,6 +14,7 @@ import java.util.Optional;
 
 import org.ketafhir.dosing.DosingFacts.BloodPressure;
 import org.ketafhir.dosing.DosingFacts.Contraindicated;
+import org.ketafhir.dosing.DosingFacts.Rate;
 import org.ketafhir.dosing.DosingFacts.Reading;
 import org.ketafhir.dosing.DosingFacts.Route;
 import org.ketafhir.dosing.DosingFacts.Session;
@@ -92,6 +93,7 @@ final class DosingRules {
         Optional<BigDecimal> mgPerKg = weightUsed.map(w -> session.doseMg().divide(w.kg(), PRECISION));
         if (ivKetamine(session)) {
             mgPerKg.ifPresent(dose -> ivDose(dose, findings));
+            infusionTime(session, mgPerKg, findings);
         }
         if (!session.esketamine()) {
             mgPerKg.ifPresent(dose -> routeDose(session, dose, findings));
@@ -194,6 +196,40 @@ final class DosingRules {
                     "above " + plain(warning) + " mg/kg", false, false,
                     "The " + name + " ketamine dose is above the usual maximum"));
         }
+    }
+
+    /**
+     * The IV infusion time: effectivePeriod start to end when the end is after the start; else from the rate,
+     * dose / rate for mg/h or mg/min, dose per kg / rate for mg/kg/h or mg/kg/min (needs the weight). A rate in mL/h
+     * cannot be turned into a time from a dose in mg (no concentration is recorded) and is not checked; nor is a
+     * session with neither.
+     */
+    private void infusionTime(Session session, Optional<BigDecimal> mgPerKg, List<Finding> findings) {
+        DosingProperties.Iv iv = properties.iv();
+        Optional<BigDecimal> minutes;
+        String from;
+        if (session.doseEnd().isAfter(session.start())) {
+            minutes = Optional.of(BigDecimal.valueOf(Duration.between(session.start(), session.doseEnd()).getSeconds())
+                    .divide(BigDecimal.valueOf(60), PRECISION));
+            from = "effectivePeriod";
+        } else if (session.rate().isPresent() && session.rate().get().value().signum() > 0) {
+            Rate rate = session.rate().get();
+            minutes = switch (rate.ucum()) {
+                case "mg/h" -> Optional.of(session.doseMg().multiply(BigDecimal.valueOf(60)).divide(rate.value(), PRECISION));
+                case "mg/min" -> Optional.of(session.doseMg().divide(rate.value(), PRECISION));
+                case "mg/kg/h" -> mgPerKg.map(d -> d.multiply(BigDecimal.valueOf(60)).divide(rate.value(), PRECISION));
+                case "mg/kg/min" -> mgPerKg.map(d -> d.divide(rate.value(), PRECISION));
+                default -> Optional.empty();
+            };
+            from = "dose at " + plain(rate.value()) + " " + rate.ucum();
+        } else {
+            return;
+        }
+        minutes.filter(m -> m.compareTo(BigDecimal.valueOf(iv.minInfusionMinutes())) < 0)
+                .ifPresent(m -> findings.add(new Finding("iv-infusion-short", iv.shortInfusionSeverity(),
+                        plain(m.setScale(1, RoundingMode.HALF_UP)) + " min (" + from + ")",
+                        "at least " + iv.minInfusionMinutes() + " min", true, false,
+                        "The IV ketamine infusion was given faster than the protocol")));
     }
 
     private void esketamineDose(DosingFacts facts, List<Finding> findings) {

@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationSt
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.ketafhir.dosing.DosingFacts.Medication;
+import org.ketafhir.dosing.DosingFacts.Rate;
 import org.ketafhir.dosing.DosingFacts.Route;
 import org.ketafhir.dosing.DosingFacts.Session;
 import org.ketafhir.dosing.DosingFacts.Weight;
@@ -74,7 +75,16 @@ final class DosingSessions {
                 .filter(e -> e.getValue() instanceof DateTimeType dt && dt.getValue() != null)
                 .map(e -> ((DateTimeType) e.getValue()).getValue().toInstant());
         return Optional.of(new Session(medication.get(), route(administration), dose.getValue(), start.get(), doseEnd,
-                observationEnd, status == MedicationAdministrationStatus.COMPLETED, !overrideReasons(administration).isEmpty()));
+                observationEnd, status == MedicationAdministrationStatus.COMPLETED, !overrideReasons(administration).isEmpty(),
+                rate(administration)));
+    }
+
+    static Optional<Rate> rate(MedicationAdministration administration) {
+        if (!administration.getDosage().hasRateQuantity()) {
+            return Optional.empty();
+        }
+        Quantity rate = administration.getDosage().getRateQuantity();
+        return rate.hasValue() && rate.hasCode() ? Optional.of(new Rate(rate.getValue(), rate.getCode())) : Optional.empty();
     }
 
     static Route route(MedicationAdministration administration) {

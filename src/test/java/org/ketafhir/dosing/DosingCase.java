@@ -18,7 +18,7 @@ import org.ketafhir.dosing.DosingFacts.Weight;
 final class DosingCase {
 
     static final DosingProperties DEFAULTS = new DosingProperties(true, 30,
-            new DosingProperties.Iv(new BigDecimal("0.75"), new BigDecimal("1.0"), 60),
+            new DosingProperties.Iv(new BigDecimal("0.75"), new BigDecimal("1.0"), 60, 40, Finding.Severity.WARNING),
             new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, 24, 8, 1, 56),
             new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true),
             Map.of(),
@@ -38,6 +38,7 @@ final class DosingCase {
         Instant observationEnd = START.plus(Duration.ofMinutes(100));
         boolean completed = true;
         boolean overridden = false;
+        DosingFacts.Rate rate = null;
         Integer age = 40;
         Weight weight = new Weight(new BigDecimal("80"), START.minus(Duration.ofMinutes(20)), "Observation/w");
         List<BloodPressure> bloodPressures = new ArrayList<>(List.of(bp(120, 80, -10)));
@@ -76,7 +77,7 @@ final class DosingCase {
 
         DosingFacts facts() {
             Session session = new Session(medication, route, doseMg, START, doseEnd,
-                    Optional.ofNullable(observationEnd), completed, overridden);
+                    Optional.ofNullable(observationEnd), completed, overridden, Optional.ofNullable(rate));
             return new DosingFacts(session, Optional.ofNullable(age), Optional.ofNullable(weight), bloodPressures,
                     spo2, otherEsketamine, contraindications, readings);
         }

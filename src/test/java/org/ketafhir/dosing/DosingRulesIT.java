@@ -280,6 +280,26 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void anIvDoseOf05MgPerKgGivenOver2MinutesShouldBeStoredWithAShortInfusionWarning() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        // 40 mg / 80 kg = 0.5 mg/kg, START to START + 2 min: under the 40-min minimum; discharged 60 min after it
+        MedicationAdministration fast = session(patient, 40, START, Duration.ofMinutes(2), Duration.ofMinutes(62));
+        fast.getMedicationCodeableConcept().addCoding().setSystem(RXNORM).setCode("6130");
+        fast.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("47625008");
+
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(fast), "Prefer", "return=OperationOutcome");
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(parse(OperationOutcome.class, stored.body()).getIssue()).anySatisfy(issue -> {
+            assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.WARNING);
+            assertThat(issue.getDiagnostics()).contains("iv-infusion-short").contains("2 min (effectivePeriod)")
+                    .contains("at least 40 min");
+        });
+    }
+
+    @Test
     void aTransactionWithAValidAndARefusedSessionShouldStoreNothing() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
