@@ -31,7 +31,8 @@ import org.ketafhir.dosing.Finding.Severity;
  *   <li>pre-dose blood pressure: the latest reading from {@code pre-dose-window-minutes} before the start up to the
  *       start, both ends included.</li>
  *   <li>esketamine post-dose blood pressure: a reading from {@code post-dose-from-minutes} to
- *       {@code post-dose-to-minutes} after the start, both ends included (the label's "about 40 minutes").</li>
+ *       {@code post-dose-to-minutes} after the start, both ends included (the label's "about 40 minutes"). When one
+ *       there is elevated, the last reading from that window up to post-dose-observation-end must not be.</li>
  *   <li>esketamine SpO2: a reading from the start to the end of post-dose observation (or, when that is not recorded,
  *       to the start plus the minimum observation time).</li>
  *   <li>SpO2, respiratory rate and MOAA/S values (every session): the lowest from the start to the end of post-dose
@@ -108,6 +109,7 @@ final class DosingRules {
         }
         if (session.esketamine() && session.completed()) {
             postDoseBloodPressure(facts, findings);
+            postDoseDecline(facts, findings);
             spo2(facts, findings);
         }
         observationTime(session, findings);
@@ -371,6 +373,37 @@ final class DosingRules {
                 "bp-post-elevated", Severity.WARNING, mmHg(high),
                 "above " + bp.warningSystolic() + "/" + bp.warningDiastolic() + " mmHg", false, false,
                 "The post-dose blood pressure is elevated: monitor until it decreases")));
+    }
+
+    /**
+     * The label's "monitor until values decline": when a reading of the post-dose window is above the warning level,
+     * the last reading from the window start up to post-dose-observation-end (both included) must not be. Only when
+     * the observation end is recorded (else observation-end-missing).
+     */
+    private void postDoseDecline(DosingFacts facts, List<Finding> findings) {
+        DosingProperties.BloodPressure bp = properties.bloodPressure();
+        Session session = facts.session();
+        if (session.observationEnd().isEmpty()) {
+            return;
+        }
+        Instant from = session.start().plus(Duration.ofMinutes(bp.postDoseFromMinutes()));
+        Instant to = session.start().plus(Duration.ofMinutes(bp.postDoseToMinutes()));
+        Instant discharge = session.observationEnd().get();
+        boolean elevated = facts.bloodPressures().stream()
+                .anyMatch(r -> !r.at().isBefore(from) && !r.at().isAfter(to) && aboveWarning(r));
+        if (!elevated) {
+            return;
+        }
+        facts.bloodPressures().stream()
+                .filter(r -> !r.at().isBefore(from) && !r.at().isAfter(discharge))
+                .max(Comparator.comparing(BloodPressure::at))
+                .filter(this::aboveWarning)
+                .ifPresent(last -> findings.add(new Finding("bp-post-not-declined", Severity.WARNING,
+                        "last reading before discharge " + mmHg(last) + " at "
+                                + Duration.between(session.start(), last.at()).toMinutes() + " min after the start",
+                        "a reading at or below " + bp.warningSystolic() + "/" + bp.warningDiastolic()
+                                + " mmHg after the elevated one, by post-dose-observation-end",
+                        false, false, "The patient was discharged before the elevated blood pressure declined")));
     }
 
     private void spo2(DosingFacts facts, List<Finding> findings) {

@@ -300,6 +300,25 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void anEsketamineDischargeBeforeAnElevatedBloodPressureDeclinedShouldBeWarned() {
+        String patient = patient("1980-01-01");
+        // pre-dose 120/80 at -10 min; 150/95 at +40 min (above 140/90); SpO2 97 % at +40 min; discharge at +130 min
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        bloodPressure(patient, 150, 95, START.plus(Duration.ofMinutes(40)));
+        Observation spo2 = VitalSigns.vital(patient, "59408-5", START.plus(Duration.ofMinutes(40)));
+        spo2.setValue(new Quantity().setValue(97).setUnit("%").setSystem(DosingSessions.UCUM).setCode("%"));
+        create(spo2);
+
+        // no reading after +40 min: discharged with the blood pressure still elevated
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(esketamine(patient, 56, START)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, stored.body()))).singleElement().satisfies(issue ->
+                assertThat(issue.getDetail()).contains("bp-post-elevated").contains("bp-post-not-declined")
+                        .contains("last reading before discharge 150/95 mmHg at 40 min after the start"));
+    }
+
+    @Test
     void aTransactionWithAValidAndARefusedSessionShouldStoreNothing() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
