@@ -302,10 +302,11 @@ final class DosingRules {
                         false, "Too many esketamine sessions in one induction week"));
             }
         } else if (inWeek > esk.continuationMaxSessionsPerWeek()) {
+            int most = esk.continuationMaxSessionsPerWeek();
             findings.add(new Finding("esketamine-continuation-frequency", Severity.WARNING,
                     inWeek + " sessions in course week " + (week + 1),
-                    "at most " + esk.continuationMaxSessionsPerWeek() + " session" + (esk.continuationMaxSessionsPerWeek() == 1 ? "" : "s")
-                            + " a week in weeks " + (esk.inductionWeeks() + 1) + "-" + esk.continuationUntilWeek(),
+                    "at most " + most + (most == 1 ? " session" : " sessions") + " a week in weeks "
+                            + (esk.inductionWeeks() + 1) + "-" + esk.continuationUntilWeek(),
                     false, false, "More esketamine sessions in one week than the schedule after the induction"));
         }
     }

@@ -20,7 +20,7 @@ import ca.uhn.fhir.context.FhirContext;
  */
 record ReadingCodes(Set<String> spo2) {
 
-    static final String LOINC = "http://loinc.org|";
+    private static final String LOINC = "http://loinc.org|";
     static final String BP_PANEL = LOINC + "85354-9";
     static final String SYSTOLIC = LOINC + "8480-6";
     static final String DIASTOLIC = LOINC + "8462-4";
