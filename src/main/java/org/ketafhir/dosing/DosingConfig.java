@@ -56,7 +56,8 @@ public class DosingConfig {
             DosingRuleCatalogue catalogue, FhirContext fhirContext) {
         return new DosingRecords(daos, properties, sessions,
                 ContraindicationGroups.fromGuide(fhirContext, catalogue, properties.contraindications()),
-                ContraindicationGroups.ofValueSet(fhirContext, "ketafhir-acute-suicidal-ideation"));
+                ContraindicationGroups.ofValueSet(fhirContext, "ketafhir-acute-suicidal-ideation"),
+                ReadingCodes.fromGuide(fhirContext));
     }
 
     /** On HAPI's JPA interceptor service: storage hooks there fire once per stored resource, transactions included. */

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param otherEsketamineStarts starts of the patient's other esketamine sessions (not this one)
  * @param contraindications  contraindicating Conditions / AllergyIntolerances found on the patient
  * @param acuteSuicidalIdeation whether the patient has a current Condition of ketafhir-acute-suicidal-ideation
+ * @param readings           the patient's SpO2, respiratory-rate and MOAA/S values from the session start on
  */
 record DosingFacts(
         Session session,
@@ -27,37 +28,70 @@ record DosingFacts(
         List<Instant> spo2Times,
         List<Instant> otherEsketamineStarts,
         List<Contraindicated> contraindications,
-        boolean acuteSuicidalIdeation) {
+        boolean acuteSuicidalIdeation,
+        List<Reading> readings) {
 
     enum Medication {
         KETAMINE,
         ESKETAMINE
     }
 
+    /** The route of a session (SNOMED CT, see {@link DosingSessions}); OTHER for any other or none. */
+    enum Route {
+        INTRAVENOUS,
+        INTRAMUSCULAR,
+        NASAL,
+        ORAL,
+        SUBLINGUAL,
+        OTHER
+    }
+
     /**
      * @param medication     ketamine or esketamine
-     * @param intravenous    whether the route is intravenous (SNOMED 47625008)
+     * @param route          the route (dosage.route)
      * @param doseMg         the dose in mg
      * @param start          start of dosing (effectivePeriod.start or effectiveDateTime)
      * @param doseEnd        end of dosing (effectivePeriod.end, else the start)
      * @param observationEnd end of post-dose observation (extension), if recorded
      * @param completed      whether the session is completed (post-dose rules apply only then)
      * @param overridden     whether the session carries an override reason
+     * @param rate           dosage.rateQuantity, if recorded
      */
     record Session(
             Medication medication,
-            boolean intravenous,
+            Route route,
             BigDecimal doseMg,
             Instant start,
             Instant doseEnd,
             Optional<Instant> observationEnd,
             boolean completed,
-            boolean overridden) {
+            boolean overridden,
+            Optional<Rate> rate) {
 
         boolean esketamine() {
             return medication == Medication.ESKETAMINE;
         }
+
+        /** Whether the route is intravenous (SNOMED 47625008). */
+        boolean intravenous() {
+            return route == Route.INTRAVENOUS;
+        }
     }
+
+    /** A monitored reading whose value the rules check. */
+    enum Vital {
+        /** oxygen saturation, % */
+        SPO2,
+        /** breaths per minute */
+        RESPIRATORY_RATE,
+        /** MOAA/S score, 0 (no response to pain) to 5 (responds readily to normal voice) */
+        SEDATION_MOAAS
+    }
+
+    record Reading(Vital vital, BigDecimal value, Instant at) {}
+
+    /** An infusion rate: {@code value} in the UCUM unit {@code ucum} (e.g. {@code mg/kg/h}, {@code mL/h}). */
+    record Rate(BigDecimal value, String ucum) {}
 
     /** @param reference the Observation, e.g. {@code Observation/123} */
     record Weight(BigDecimal kg, Instant at, String reference) {}

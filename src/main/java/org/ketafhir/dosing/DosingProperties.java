@@ -27,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param contraindications local changes to the guide's contraindication groups, by group name; empty = the guide's
  * @param clinicTimeZone    the clinic's time zone (e.g. {@code America/New_York}) for the dates of a session (REMS
  *                          session date, age on the day); empty = the server's default time zone
+ * @param readings          limits on the SpO2, respiratory rate and sedation recorded during a session
+ * @param im                dose limits of intramuscular racemic ketamine
+ * @param oral              dose limits of oral and sublingual racemic ketamine
  */
 @Validated
 @ConfigurationProperties("ketafhir.dosing")
@@ -37,7 +40,10 @@ record DosingProperties(
         @DefaultValue @NotNull @Valid Esketamine esketamine,
         @DefaultValue @NotNull @Valid BloodPressure bloodPressure,
         Map<String, @Valid Contraindication> contraindications,
-        @DefaultValue("") String clinicTimeZone) {
+        @DefaultValue("") String clinicTimeZone,
+        @DefaultValue @NotNull @Valid Readings readings,
+        @DefaultValue @NotNull @Valid Im im,
+        @DefaultValue @NotNull @Valid Oral oral) {
 
     DosingProperties {
         contraindications = contraindications == null ? Map.of() : Map.copyOf(contraindications);
@@ -63,6 +69,9 @@ record DosingProperties(
      * @param warningMgPerKg        a dose above this many mg/kg is a warning
      * @param errorMgPerKg          a dose at or above this many mg/kg is refused unless an override reason is recorded
      * @param minObservationMinutes minutes of observation after the end of the infusion before discharge
+     * @param minInfusionMinutes    an infusion shorter than this (from effectivePeriod, else from the rate) is a
+     *                              finding of {@code shortInfusionSeverity}
+     * @param shortInfusionSeverity warning (default) or error; as an error it is overridable
      */
     record Iv(
             @DefaultValue("0.75") @NotNull @DecimalMin(value = "0", inclusive = false,
@@ -70,9 +79,51 @@ record DosingProperties(
             @DefaultValue("1.0") @NotNull @DecimalMin(value = "0", inclusive = false,
                     message = "ketafhir.dosing.iv.error-mg-per-kg must be greater than 0") BigDecimal errorMgPerKg,
             @DefaultValue("60") @PositiveOrZero(
-                    message = "ketafhir.dosing.iv.min-observation-minutes must not be negative") int minObservationMinutes) {
+                    message = "ketafhir.dosing.iv.min-observation-minutes must not be negative") int minObservationMinutes,
+            @DefaultValue("40") @PositiveOrZero(
+                    message = "ketafhir.dosing.iv.min-infusion-minutes must not be negative") int minInfusionMinutes,
+            @DefaultValue("warning") @NotNull(message = "ketafhir.dosing.iv.short-infusion-severity is error or warning")
+            Finding.Severity shortInfusionSeverity) {
 
         @AssertTrue(message = "ketafhir.dosing.iv.error-mg-per-kg must not be below ketafhir.dosing.iv.warning-mg-per-kg")
+        boolean isErrorAtOrAboveWarning() {
+            return warningMgPerKg == null || errorMgPerKg == null || errorMgPerKg.compareTo(warningMgPerKg) >= 0;
+        }
+    }
+
+    /**
+     * Intramuscular racemic ketamine (checked when a body weight counts). Sub-anaesthetic IM doses are 0.5-1 mg/kg;
+     * the anaesthetic IM induction starts at 6.5 mg/kg.
+     *
+     * @param warningMgPerKg a dose above this many mg/kg is a warning
+     * @param errorMgPerKg   a dose at or above this many mg/kg is refused unless an override reason is recorded
+     */
+    record Im(
+            @DefaultValue("1.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.im.warning-mg-per-kg must be greater than 0") BigDecimal warningMgPerKg,
+            @DefaultValue("2.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.im.error-mg-per-kg must be greater than 0") BigDecimal errorMgPerKg) {
+
+        @AssertTrue(message = "ketafhir.dosing.im.error-mg-per-kg must not be below ketafhir.dosing.im.warning-mg-per-kg")
+        boolean isErrorAtOrAboveWarning() {
+            return warningMgPerKg == null || errorMgPerKg == null || errorMgPerKg.compareTo(warningMgPerKg) >= 0;
+        }
+    }
+
+    /**
+     * Oral and sublingual racemic ketamine (checked when a body weight counts): studied 0.25-7 mg/kg, about 20-25 %
+     * bioavailable.
+     *
+     * @param warningMgPerKg a dose above this many mg/kg is a warning
+     * @param errorMgPerKg   a dose at or above this many mg/kg is refused unless an override reason is recorded
+     */
+    record Oral(
+            @DefaultValue("3.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.oral.warning-mg-per-kg must be greater than 0") BigDecimal warningMgPerKg,
+            @DefaultValue("7.0") @NotNull @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.oral.error-mg-per-kg must be greater than 0") BigDecimal errorMgPerKg) {
+
+        @AssertTrue(message = "ketafhir.dosing.oral.error-mg-per-kg must not be below ketafhir.dosing.oral.warning-mg-per-kg")
         boolean isErrorAtOrAboveWarning() {
             return warningMgPerKg == null || errorMgPerKg == null || errorMgPerKg.compareTo(warningMgPerKg) >= 0;
         }
@@ -91,6 +142,11 @@ record DosingProperties(
      *                               (EU SmPC practice); off by default: the US label has no age rule
      * @param suicidalIdeationFirstDoseMg the first dose in mg when the patient has a current Condition of the guide's
      *                               ketafhir-acute-suicidal-ideation (US label: MDD with acute suicidal ideation, 84 mg)
+     * @param minIntervalHours       two sessions less than this many hours apart are refused unless overridden
+     * @param continuationUntilWeek  from the end of the induction up to this course week (weeks 5-8 of the label)...
+     * @param continuationMaxSessionsPerWeek ...a week holds at most this many sessions (more: warning)
+     * @param courseGapDays          a session this many days or more after the patient's previous esketamine session
+     *                               starts a new course (re-induction: week 1 and a first dose again)
      */
     record Esketamine(
             @DefaultValue("28") @Positive(message = "ketafhir.dosing.esketamine.device-mg must be greater than 0") int deviceMg,
@@ -107,7 +163,21 @@ record DosingProperties(
                     message = "ketafhir.dosing.esketamine.min-observation-minutes must not be negative") int minObservationMinutes,
             @DefaultValue("false") boolean olderAdultRule,
             @DefaultValue("84") @Positive(message = "ketafhir.dosing.esketamine.suicidal-ideation-first-dose-mg"
-                    + " must be greater than 0") int suicidalIdeationFirstDoseMg) {
+                    + " must be greater than 0") int suicidalIdeationFirstDoseMg,
+            @DefaultValue("24") @PositiveOrZero(
+                    message = "ketafhir.dosing.esketamine.min-interval-hours must not be negative") int minIntervalHours,
+            @DefaultValue("8") @PositiveOrZero(
+                    message = "ketafhir.dosing.esketamine.continuation-until-week must not be negative") int continuationUntilWeek,
+            @DefaultValue("1") @Positive(message = "ketafhir.dosing.esketamine.continuation-max-sessions-per-week"
+                    + " must be at least 1") int continuationMaxSessionsPerWeek,
+            @DefaultValue("56") @Positive(
+                    message = "ketafhir.dosing.esketamine.course-gap-days must be at least 1") int courseGapDays) {
+
+        @AssertTrue(message = "ketafhir.dosing.esketamine.continuation-until-week must not be before"
+                + " ketafhir.dosing.esketamine.induction-weeks")
+        boolean isContinuationAfterInduction() {
+            return continuationUntilWeek >= inductionWeeks;
+        }
 
         @AssertTrue(message = "ketafhir.dosing.esketamine.max-dose-mg must not be below"
                 + " ketafhir.dosing.esketamine.first-dose-mg, older-adult-first-dose-mg and suicidal-ideation-first-dose-mg")
@@ -132,7 +202,8 @@ record DosingProperties(
      * @param pauseDiastolic        a pre-dose diastolic at or above this is refused unless an override reason is recorded
      * @param postDoseFromMinutes   esketamine: the post-dose reading is taken from this many minutes after the start...
      * @param postDoseToMinutes     ...up to this many minutes after the start (about 40 min)
-     * @param allRoutes             whether the pre-dose rules apply to every route, not only IV ketamine and esketamine
+     * @param allRoutes             whether the pre-dose rules apply to every route (default), or only IV ketamine and
+     *                              esketamine
      */
     record BloodPressure(
             @DefaultValue("60") @Positive(
@@ -149,7 +220,7 @@ record DosingProperties(
                     message = "ketafhir.dosing.blood-pressure.post-dose-from-minutes must not be negative") int postDoseFromMinutes,
             @DefaultValue("60") @Positive(
                     message = "ketafhir.dosing.blood-pressure.post-dose-to-minutes must be greater than 0") int postDoseToMinutes,
-            @DefaultValue("false") boolean allRoutes) {
+            @DefaultValue("true") boolean allRoutes) {
 
         @AssertTrue(message = "ketafhir.dosing.blood-pressure.pause-systolic and pause-diastolic must be above"
                 + " ketafhir.dosing.blood-pressure.warning-systolic and warning-diastolic")
@@ -161,6 +232,29 @@ record DosingProperties(
                 + " ketafhir.dosing.blood-pressure.post-dose-from-minutes")
         boolean isPostDoseWindowOrdered() {
             return postDoseToMinutes > postDoseFromMinutes;
+        }
+    }
+
+    /**
+     * Readings from the session start to the end of post-dose observation (respiratory depression and sedation are
+     * risks the Spravato REMS monitors); each breach is a warning.
+     *
+     * @param spo2BelowPercent              an SpO2 below this (%) is a warning
+     * @param respiratoryRateBelowPerMinute a respiratory rate below this (breaths/min) is a warning
+     * @param moaasAtOrBelow                a MOAA/S score at or below this (0-5) is a warning
+     */
+    record Readings(
+            @DefaultValue("93") @DecimalMin(value = "0", inclusive = false,
+                    message = "ketafhir.dosing.readings.spo2-below-percent must be greater than 0") BigDecimal spo2BelowPercent,
+            @DefaultValue("10") @DecimalMin(value = "0", inclusive = false, message =
+                    "ketafhir.dosing.readings.respiratory-rate-below-per-minute must be greater than 0") BigDecimal respiratoryRateBelowPerMinute,
+            @DefaultValue("2") @PositiveOrZero(
+                    message = "ketafhir.dosing.readings.moaas-at-or-below must be 0 to 5") int moaasAtOrBelow) {
+
+        @AssertTrue(message = "ketafhir.dosing.readings.spo2-below-percent must be at most 100 and"
+                + " ketafhir.dosing.readings.moaas-at-or-below at most 5")
+        boolean isWithinScales() {
+            return (spo2BelowPercent == null || spo2BelowPercent.compareTo(BigDecimal.valueOf(100)) <= 0) && moaasAtOrBelow <= 5;
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -21,12 +22,15 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.DetectedIssue;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
 import org.ketafhir.dosing.DosingFacts.BloodPressure;
+import org.ketafhir.dosing.DosingFacts.Reading;
 import org.ketafhir.dosing.DosingFacts.Session;
+import org.ketafhir.dosing.DosingFacts.Vital;
 import org.ketafhir.dosing.DosingFacts.Weight;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
@@ -41,7 +45,7 @@ import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
 import ca.uhn.fhir.rest.param.ReferenceParam;
-import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
 import ca.uhn.fhir.rest.server.exceptions.ResourceGoneException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 
@@ -58,7 +62,6 @@ final class DosingRecords {
     static final String BP_PANEL = "85354-9";
     static final String SYSTOLIC = "8480-6";
     static final String DIASTOLIC = "8462-4";
-    static final String SPO2 = "59408-5";
 
     /** TransactionDetails user data: what {@link #facts} read once per patient in one transaction. */
     private static final String READ_ONCE = DosingRecords.class.getName() + ".readOnce";
@@ -68,15 +71,17 @@ final class DosingRecords {
     private final DosingSessions sessions;
     private final ContraindicationGroups contraindications;
     private final ContraindicationGroups.Group suicidalIdeation;
+    private final ReadingCodes codes;
 
     /** @param suicidalIdeation the codes of ketafhir-acute-suicidal-ideation (esketamine first dose of 84 mg) */
     DosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
-            ContraindicationGroups contraindications, ContraindicationGroups.Group suicidalIdeation) {
+            ContraindicationGroups contraindications, ContraindicationGroups.Group suicidalIdeation, ReadingCodes codes) {
         this.daos = daos;
         this.properties = properties;
         this.sessions = sessions;
         this.contraindications = contraindications;
         this.suicidalIdeation = suicidalIdeation;
+        this.codes = codes;
     }
 
     /** {@code Patient/<id>} of a session whose subject is a stored patient's reference. */
@@ -121,8 +126,15 @@ final class DosingRecords {
                 pressures.add(new BloodPressure(systolic.get(), diastolic.get(), at.get()));
             }
         }
-        List<Instant> spo2 = this.<Observation>search("Observation", observations(patient, SPO2, session.start(), to))
-                .stream().filter(DosingRecords::counts).map(DosingRecords::effective).flatMap(Optional::stream).toList();
+        pressures.addAll(separateBloodPressures(patient, from, to));
+        List<Observation> spo2Observations = this.<Observation>search("Observation",
+                observations(patient, codes.of(Vital.SPO2), session.start(), to)).stream().filter(DosingRecords::counts).toList();
+        List<Instant> spo2 = spo2Observations.stream().map(DosingRecords::effective).flatMap(Optional::stream).toList();
+        List<Reading> readings = new ArrayList<>(readings(Vital.SPO2, spo2Observations, "%"));
+        readings.addAll(readings(Vital.RESPIRATORY_RATE, this.<Observation>search("Observation",
+                observations(patient, codes.of(Vital.RESPIRATORY_RATE), session.start(), to)), "/min"));
+        readings.addAll(readings(Vital.SEDATION_MOAAS, this.<Observation>search("Observation",
+                observations(patient, codes.of(Vital.SEDATION_MOAAS), session.start(), to)), null));
         Optional<BirthDate> born = once(transaction, "born " + patient, () -> birthDate(patient));
         String self = administration.getIdElement().getIdPart();
         List<Instant> otherEsketamineStarts = once(transaction, "esketamine " + patient,
@@ -135,7 +147,8 @@ final class DosingRecords {
                 born.flatMap(b -> b.ageAt(session.start().atZone(properties.clinicZone()).toLocalDate())),
                 latestWeight(patient, session.start()), pressures, spo2, otherEsketamineStarts,
                 DosingRules.classify(contraindications, coded),
-                coded.stream().anyMatch(r -> r.current() && suicidalIdeation.matches(r.system(), r.code())));
+                coded.stream().anyMatch(r -> r.current() && suicidalIdeation.matches(r.system(), r.code())),
+                readings);
     }
 
     /**
@@ -162,6 +175,57 @@ final class DosingRecords {
             int youngest = Period.between(latest, day).getYears();
             return oldest == youngest ? Optional.of(oldest) : Optional.empty();
         }
+    }
+
+    /**
+     * Blood pressures recorded as a standalone systolic (8480-6) and diastolic (8462-4) Observation rather than a
+     * panel: the two taken at the same effective time make one reading.
+     */
+    private List<BloodPressure> separateBloodPressures(String patient, Instant from, Instant to) {
+        Map<Instant, BigDecimal> diastolic = new HashMap<>();
+        for (Observation o : this.<Observation>search("Observation",
+                observations(patient, Set.of(ReadingCodes.DIASTOLIC), from, to))) {
+            Optional<BigDecimal> value = value(o, "mm[Hg]");
+            if (counts(o) && effective(o).isPresent() && value.isPresent()) {
+                diastolic.put(effective(o).get(), value.get());
+            }
+        }
+        List<BloodPressure> pressures = new ArrayList<>();
+        for (Observation o : this.<Observation>search("Observation",
+                observations(patient, Set.of(ReadingCodes.SYSTOLIC), from, to))) {
+            Optional<Instant> at = effective(o);
+            Optional<BigDecimal> value = value(o, "mm[Hg]");
+            if (counts(o) && at.isPresent() && value.isPresent() && diastolic.containsKey(at.get())) {
+                pressures.add(new BloodPressure(value.get(), diastolic.get(at.get()), at.get()));
+            }
+        }
+        return pressures;
+    }
+
+    /** The timed values of the Observations that count; {@code ucum} the unit a Quantity must have (null: a score). */
+    private static List<Reading> readings(Vital vital, List<Observation> observations, String ucum) {
+        List<Reading> readings = new ArrayList<>();
+        for (Observation o : observations) {
+            Optional<Instant> at = effective(o);
+            Optional<BigDecimal> value = value(o, ucum);
+            if (counts(o) && at.isPresent() && value.isPresent()) {
+                readings.add(new Reading(vital, value.get(), at.get()));
+            }
+        }
+        return readings;
+    }
+
+    /** A Quantity in the UCUM unit, or for a score (ucum null) an integer or a unitless Quantity. */
+    private static Optional<BigDecimal> value(Observation observation, String ucum) {
+        if (ucum == null && observation.getValue() instanceof IntegerType score && score.getValue() != null) {
+            return Optional.of(BigDecimal.valueOf(score.getValue()));
+        }
+        if (observation.getValue() instanceof Quantity q && q.hasValue()
+                && (ucum == null ? !q.hasCode() || "1".equals(q.getCode()) || "{score}".equals(q.getCode())
+                        : ucum.equals(q.getCode()))) {
+            return Optional.of(q.getValue());
+        }
+        return Optional.empty();
     }
 
     private record SessionStart(String sessionId, Instant start) {
@@ -277,8 +341,15 @@ final class DosingRecords {
     }
 
     private static SearchParameterMap observations(String patient, String code, Instant from, Instant to) {
+        return observations(patient, Set.of(LOINC + "|" + code), from, to);
+    }
+
+    /** @param codes {@code system|code}, any of them */
+    private static SearchParameterMap observations(String patient, Set<String> codes, Instant from, Instant to) {
         SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient));
-        search.add("code", new TokenParam(LOINC, code));
+        TokenOrListParam anyCode = new TokenOrListParam();
+        codes.stream().sorted().forEach(c -> anyCode.add(c.substring(0, c.indexOf('|')), c.substring(c.indexOf('|') + 1)));
+        search.add("code", anyCode);
         DateRangeParam range = new DateRangeParam();
         if (from != null) {
             range.setLowerBound(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(from.minusSeconds(60))));

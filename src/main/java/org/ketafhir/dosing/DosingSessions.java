@@ -3,6 +3,7 @@ package org.ketafhir.dosing;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -15,6 +16,8 @@ import org.hl7.fhir.r4.model.MedicationAdministration.MedicationAdministrationSt
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.ketafhir.dosing.DosingFacts.Medication;
+import org.ketafhir.dosing.DosingFacts.Rate;
+import org.ketafhir.dosing.DosingFacts.Route;
 import org.ketafhir.dosing.DosingFacts.Session;
 import org.ketafhir.dosing.DosingFacts.Weight;
 
@@ -30,7 +33,13 @@ final class DosingSessions {
     static final String OVERRIDE_REASON = "http://ketafhir.org/fhir/StructureDefinition/override-reason";
     static final String UCUM = "http://unitsofmeasure.org";
     private static final String SNOMED = "http://snomed.info/sct";
-    private static final String INTRAVENOUS = "47625008";
+    /** SNOMED CT routes of the guide's ketafhir-routes that have rules of their own. */
+    private static final Map<String, Route> ROUTES = Map.of(
+            "47625008", Route.INTRAVENOUS,
+            "78421000", Route.INTRAMUSCULAR,
+            "46713006", Route.NASAL,
+            "26643006", Route.ORAL,
+            "37839007", Route.SUBLINGUAL);
 
     private final MedicationCodes codes;
     private final Function<String, Optional<CodeableConcept>> storedMedications;
@@ -76,10 +85,25 @@ final class DosingSessions {
         Optional<Instant> observationEnd = Optional.ofNullable(administration.getExtensionByUrl(OBSERVATION_END))
                 .filter(e -> e.getValue() instanceof DateTimeType dt && dt.getValue() != null)
                 .map(e -> ((DateTimeType) e.getValue()).getValue().toInstant());
-        boolean intravenous = administration.getDosage().getRoute().getCoding().stream()
-                .anyMatch(c -> SNOMED.equals(c.getSystem()) && INTRAVENOUS.equals(c.getCode()));
-        return Optional.of(new Session(medication.get(), intravenous, dose.getValue(), start.get(), doseEnd,
-                observationEnd, status == MedicationAdministrationStatus.COMPLETED, !overrideReasons(administration).isEmpty()));
+        return Optional.of(new Session(medication.get(), route(administration), dose.getValue(), start.get(), doseEnd,
+                observationEnd, status == MedicationAdministrationStatus.COMPLETED, !overrideReasons(administration).isEmpty(),
+                rate(administration)));
+    }
+
+    static Optional<Rate> rate(MedicationAdministration administration) {
+        if (!administration.getDosage().hasRateQuantity()) {
+            return Optional.empty();
+        }
+        Quantity rate = administration.getDosage().getRateQuantity();
+        return rate.hasValue() && rate.hasCode() ? Optional.of(new Rate(rate.getValue(), rate.getCode())) : Optional.empty();
+    }
+
+    static Route route(MedicationAdministration administration) {
+        return administration.getDosage().getRoute().getCoding().stream()
+                .filter(c -> SNOMED.equals(c.getSystem()) && ROUTES.containsKey(c.getCode()))
+                .map(c -> ROUTES.get(c.getCode()))
+                .findFirst()
+                .orElse(Route.OTHER);
     }
 
     static Optional<Instant> start(MedicationAdministration administration) {

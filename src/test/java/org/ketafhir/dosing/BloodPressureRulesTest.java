@@ -55,17 +55,18 @@ class BloodPressureRulesTest {
     }
 
     @Test
-    void shouldNotAskOtherRoutesForABloodPressureUnlessConfigured() {
-        // 40 mg intramuscular without any reading: no blood-pressure rule by default
+    void shouldAskEveryRouteForABloodPressureUnlessConfiguredOtherwise() {
+        // 40 mg intramuscular without any reading: bp-pre-missing by default (all-routes: true); with
+        // all-routes: false only IV ketamine and esketamine are asked
         Case c = Case.iv("40");
-        c.intravenous = false;
+        c.route = DosingFacts.Route.INTRAMUSCULAR;
         c.bloodPressures = List.of();
-        DosingProperties allRoutes = new DosingProperties(true, 30, DEFAULTS.iv(), DEFAULTS.esketamine(),
-                new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true), Map.of(), "UTC");
+        DosingProperties ivAndEsketamineOnly = new DosingProperties(true, 30, DEFAULTS.iv(), DEFAULTS.esketamine(),
+                new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false), Map.of(), "UTC",
+                DEFAULTS.readings(), DEFAULTS.im(), DEFAULTS.oral());
 
-        assertThat(c.evaluate().findings()).isEmpty();
-        assertThat(new DosingRules(allRoutes).evaluate(c.facts()).findings()).extracting(Finding::rule)
-                .containsExactly("bp-pre-missing");
+        assertThat(rules(c.evaluate())).containsExactly("bp-pre-missing");
+        assertThat(new DosingRules(ivAndEsketamineOnly).evaluate(c.facts()).findings()).isEmpty();
     }
 
     @Test

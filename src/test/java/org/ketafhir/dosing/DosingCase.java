@@ -10,6 +10,7 @@ import java.util.Optional;
 
 import org.ketafhir.dosing.DosingFacts.BloodPressure;
 import org.ketafhir.dosing.DosingFacts.Medication;
+import org.ketafhir.dosing.DosingFacts.Route;
 import org.ketafhir.dosing.DosingFacts.Session;
 import org.ketafhir.dosing.DosingFacts.Weight;
 
@@ -17,10 +18,13 @@ import org.ketafhir.dosing.DosingFacts.Weight;
 final class DosingCase {
 
     static final DosingProperties DEFAULTS = new DosingProperties(true, 30,
-            new DosingProperties.Iv(new BigDecimal("0.75"), new BigDecimal("1.0"), 60),
-            new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84),
-            new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false),
-            Map.of(), "UTC");
+            new DosingProperties.Iv(new BigDecimal("0.75"), new BigDecimal("1.0"), 60, 40, Finding.Severity.WARNING),
+            new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84, 24, 8, 1, 56),
+            new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true),
+            Map.of(), "UTC",
+            new DosingProperties.Readings(new BigDecimal("93"), new BigDecimal("10"), 2),
+            new DosingProperties.Im(new BigDecimal("1.0"), new BigDecimal("2.0")),
+            new DosingProperties.Oral(new BigDecimal("3.0"), new BigDecimal("7.0")));
 
     static final Instant START = Instant.parse("2026-09-07T09:00:00Z");
     static final DosingRules RULES = new DosingRules(DEFAULTS);
@@ -28,12 +32,13 @@ final class DosingCase {
     /** A session with its facts; every test changes only what it is about. */
     static final class Case {
         Medication medication = Medication.KETAMINE;
-        boolean intravenous = true;
+        Route route = Route.INTRAVENOUS;
         BigDecimal doseMg = new BigDecimal("40");
         Instant doseEnd = START.plus(Duration.ofMinutes(40));
         Instant observationEnd = START.plus(Duration.ofMinutes(100));
         boolean completed = true;
         boolean overridden = false;
+        DosingFacts.Rate rate = null;
         Integer age = 40;
         Weight weight = new Weight(new BigDecimal("80"), START.minus(Duration.ofMinutes(20)), "Observation/w");
         List<BloodPressure> bloodPressures = new ArrayList<>(List.of(bp(120, 80, -10)));
@@ -41,6 +46,7 @@ final class DosingCase {
         List<Instant> otherEsketamine = new ArrayList<>();
         List<DosingFacts.Contraindicated> contraindications = new ArrayList<>();
         boolean acuteSuicidalIdeation = false;
+        List<DosingFacts.Reading> readings = new ArrayList<>();
 
         static Case iv(String mg) {
             Case c = new Case();
@@ -52,7 +58,7 @@ final class DosingCase {
         static Case esketamine(int mg) {
             Case c = new Case();
             c.medication = Medication.ESKETAMINE;
-            c.intravenous = false;
+            c.route = Route.NASAL;
             c.doseMg = BigDecimal.valueOf(mg);
             c.weight = null;
             c.doseEnd = START.plus(Duration.ofMinutes(6));
@@ -75,10 +81,10 @@ final class DosingCase {
         }
 
         DosingFacts facts() {
-            Session session = new Session(medication, intravenous, doseMg, START, doseEnd,
-                    Optional.ofNullable(observationEnd), completed, overridden);
+            Session session = new Session(medication, route, doseMg, START, doseEnd,
+                    Optional.ofNullable(observationEnd), completed, overridden, Optional.ofNullable(rate));
             return new DosingFacts(session, Optional.ofNullable(age), Optional.ofNullable(weight), bloodPressures,
-                    spo2, otherEsketamine, contraindications, acuteSuicidalIdeation);
+                    spo2, otherEsketamine, contraindications, acuteSuicidalIdeation, readings);
         }
     }
 

@@ -27,10 +27,15 @@ class DosingPropertiesTest {
             assertThat(properties.weightWindowDays()).isEqualTo(30);
             assertThat(properties.iv().warningMgPerKg()).isEqualByComparingTo("0.75");
             assertThat(properties.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
-            assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84));
-            assertThat(properties.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
+            assertThat(properties.iv().minInfusionMinutes()).isEqualTo(40);
+            assertThat(properties.iv().shortInfusionSeverity()).isEqualTo(Finding.Severity.WARNING);
+            assertThat(properties.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84, 24, 8, 1, 56));
+            assertThat(properties.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true));
             // the contraindication groups are the guide's (ValueSets ketafhir-contraindication-*): no local change
             assertThat(properties.contraindications()).isEmpty();
+            assertThat(properties.readings()).isEqualTo(DosingCase.DEFAULTS.readings());
+            assertThat(properties.im()).isEqualTo(DosingCase.DEFAULTS.im());
+            assertThat(properties.oral()).isEqualTo(DosingCase.DEFAULTS.oral());
         });
     }
 
@@ -51,11 +56,16 @@ class DosingPropertiesTest {
             assertThat(shipped.iv().warningMgPerKg()).isEqualByComparingTo("0.75");
             assertThat(shipped.iv().errorMgPerKg()).isEqualByComparingTo("1.0");
             assertThat(shipped.iv().minObservationMinutes()).isEqualTo(60);
-            assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84));
-            assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, false));
+            assertThat(shipped.iv().minInfusionMinutes()).isEqualTo(40);
+            assertThat(shipped.iv().shortInfusionSeverity()).isEqualTo(Finding.Severity.WARNING);
+            assertThat(shipped.esketamine()).isEqualTo(new DosingProperties.Esketamine(28, 84, 56, 28, 65, 4, 2, 120, false, 84, 24, 8, 1, 56));
+            assertThat(shipped.bloodPressure()).isEqualTo(new DosingProperties.BloodPressure(60, 140, 90, 180, 110, 30, 60, true));
             // no second copy of the contraindication codes in the settings file
             assertThat(shipped.contraindications()).isEmpty();
             assertThat(shipped.clinicTimeZone()).isEmpty();
+            assertThat(shipped.readings()).isEqualTo(DosingCase.DEFAULTS.readings());
+            assertThat(shipped.im()).isEqualTo(DosingCase.DEFAULTS.im());
+            assertThat(shipped.oral()).isEqualTo(DosingCase.DEFAULTS.oral());
         });
     }
 
@@ -105,6 +115,14 @@ class DosingPropertiesTest {
         runner.withPropertyValues("ketafhir.dosing.blood-pressure.pause-systolic=140").run(context -> {
             assertThat(context).hasFailed();
             assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.blood-pressure.pause-systolic");
+        });
+    }
+
+    @Test
+    void shouldRefuseToStartWithAnSpo2LimitOver100Percent() {
+        runner.withPropertyValues("ketafhir.dosing.readings.spo2-below-percent=101").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(messages(context.getStartupFailure())).contains("ketafhir.dosing.readings.spo2-below-percent");
         });
     }
 

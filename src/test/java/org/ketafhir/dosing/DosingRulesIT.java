@@ -292,6 +292,123 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void anEsketamineReinductionShouldBeCheckedAsAFirstDoseAndTwoSessionsOnOneDayRefused() {
+        String patient = patient("1980-01-01");
+        // a first course 60 days earlier: 60 days without a dose is over the 56-day gap, so today starts a new course
+        Instant earlier = START.minus(Duration.ofDays(60));
+        bloodPressure(patient, 120, 80, earlier.minus(Duration.ofMinutes(10)));
+        assertThat(postJson("/MedicationAdministration", json(esketamine(patient, 56, earlier))).statusCode()).isEqualTo(201);
+        esketamineReadings(patient);
+
+        // 84 mg as the first dose of the new course: 56 mg expected at age 46
+        HttpResponse<String> first84 = postJson("/MedicationAdministration", json(esketamine(patient, 84, START)));
+        HttpResponse<String> first56 = postJson("/MedicationAdministration", json(esketamine(patient, 56, START)));
+        // a second session 4 h later on the same day, with its own pre-dose reading: 4 h is under 24 h
+        Instant sameDay = START.plus(Duration.ofHours(4));
+        bloodPressure(patient, 120, 80, sameDay.minus(Duration.ofMinutes(10)));
+        HttpResponse<String> second = postJson("/MedicationAdministration", json(esketamine(patient, 56, sameDay)));
+
+        assertThat(first84.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, first84.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("esketamine-first-dose").contains("84 mg as the first dose"));
+        assertThat(first56.statusCode()).as(first56.body()).isEqualTo(201);
+        assertThat(second.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, second.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("esketamine-min-interval").contains("4 h 0 min from another esketamine session")
+                .contains("at least 24 h between sessions"));
+        assertThat(sessionsOf(patient)).hasSize(2);
+    }
+
+    @Test
+    void separateBloodPressureObservationsAndAnSpo2Coded2708ShouldCountAndLowValuesBeWarned() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        // pre-dose 120/80 as two Observations (8480-6, 8462-4) at -10 min, no panel: without them, bp-pre-missing
+        Instant preDose = START.minus(Duration.ofMinutes(10));
+        Observation systolic = VitalSigns.vital(patient, "8480-6", preDose);
+        systolic.setValue(mmHg(120));
+        Observation diastolic = VitalSigns.vital(patient, "8462-4", preDose);
+        diastolic.setValue(mmHg(80));
+        create(systolic);
+        create(diastolic);
+        // SpO2 coded only 2708-6, 91 % at +20 min (under 93 %); respiratory rate 8 /min at +20 min (under 10)
+        Observation spo2 = VitalSigns.vital(patient, "2708-6", START.plus(Duration.ofMinutes(20)));
+        spo2.setValue(new Quantity().setValue(91).setUnit("%").setSystem(DosingSessions.UCUM).setCode("%"));
+        create(spo2);
+        Observation breathing = VitalSigns.vital(patient, "9279-1", START.plus(Duration.ofMinutes(20)));
+        breathing.setValue(new Quantity().setValue(8).setUnit("/min").setSystem(DosingSessions.UCUM).setCode("/min"));
+        create(breathing);
+
+        // 40 mg / 80 kg = 0.5 mg/kg over 40 min: only the readings are at stake
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(iv(patient, 40)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, stored.body()))).singleElement().satisfies(issue ->
+                assertThat(issue.getDetail()).contains("spo2-low").contains("91 % at 20 min after the start")
+                        .contains("respiratory-rate-low").contains("8 /min").doesNotContain("bp-pre"));
+    }
+
+    @Test
+    void anImDoseAtTheImCeilingAndAnOralSessionWithoutABloodPressureShouldBeRefused() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        // 160 mg / 80 kg = 2.0 mg/kg intramuscular: at the IM ceiling; 80 mg / 80 kg = 1.0 mg/kg: not above the warning
+        HttpResponse<String> ceiling = postJson("/MedicationAdministration", json(byRoute(patient, 160, START, "78421000")));
+        HttpResponse<String> usual = postJson("/MedicationAdministration", json(byRoute(patient, 80, START, "78421000")));
+        // an oral session a day later: no reading in the hour before it
+        HttpResponse<String> oral = postJson("/MedicationAdministration",
+                json(byRoute(patient, 200, START.plus(Duration.ofDays(1)), "26643006")));
+
+        assertThat(ceiling.statusCode()).isEqualTo(422);
+        assertThat(parse(OperationOutcome.class, ceiling.body()).getIssue()).anySatisfy(issue -> assertThat(issue.getDiagnostics())
+                .contains("im-dose-ceiling").contains("2 mg/kg intramuscular").contains("at or above 2 mg/kg"));
+        assertThat(usual.statusCode()).as(usual.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, usual.body()))).isEmpty();
+        assertThat(oral.statusCode()).isEqualTo(422);
+        assertThat(oral.body()).contains("bp-pre-missing");
+    }
+
+    @Test
+    void anIvDoseOf05MgPerKgGivenOver2MinutesShouldBeStoredWithAShortInfusionWarning() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        // 40 mg / 80 kg = 0.5 mg/kg, START to START + 2 min: under the 40-min minimum; discharged 60 min after it
+        MedicationAdministration fast = session(patient, 40, START, Duration.ofMinutes(2), Duration.ofMinutes(62));
+        fast.getMedicationCodeableConcept().addCoding().setSystem(RXNORM).setCode("6130");
+        fast.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("47625008");
+
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(fast), "Prefer", "return=OperationOutcome");
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(parse(OperationOutcome.class, stored.body()).getIssue()).anySatisfy(issue -> {
+            assertThat(issue.getSeverity()).isEqualTo(OperationOutcome.IssueSeverity.WARNING);
+            assertThat(issue.getDiagnostics()).contains("iv-infusion-short").contains("2 min (effectivePeriod)")
+                    .contains("at least 40 min");
+        });
+    }
+
+    @Test
+    void anEsketamineDischargeBeforeAnElevatedBloodPressureDeclinedShouldBeWarned() {
+        String patient = patient("1980-01-01");
+        // pre-dose 120/80 at -10 min; 150/95 at +40 min (above 140/90); SpO2 97 % at +40 min; discharge at +130 min
+        bloodPressure(patient, 120, 80, START.minus(Duration.ofMinutes(10)));
+        bloodPressure(patient, 150, 95, START.plus(Duration.ofMinutes(40)));
+        Observation spo2 = VitalSigns.vital(patient, "59408-5", START.plus(Duration.ofMinutes(40)));
+        spo2.setValue(new Quantity().setValue(97).setUnit("%").setSystem(DosingSessions.UCUM).setCode("%"));
+        create(spo2);
+
+        // no reading after +40 min: discharged with the blood pressure still elevated
+        HttpResponse<String> stored = postJson("/MedicationAdministration", json(esketamine(patient, 56, START)));
+
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(201);
+        assertThat(issuesOf(parse(MedicationAdministration.class, stored.body()))).singleElement().satisfies(issue ->
+                assertThat(issue.getDetail()).contains("bp-post-elevated").contains("bp-post-not-declined")
+                        .contains("last reading before discharge 150/95 mmHg at 40 min after the start"));
+    }
+
+    @Test
     void aTransactionWithAValidAndARefusedSessionShouldStoreNothing() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
@@ -521,6 +638,14 @@ class DosingRulesIT extends FhirServerTestBase {
         MedicationAdministration session = session(patient, mg, START, Duration.ofMinutes(40), Duration.ofMinutes(100));
         session.getMedicationCodeableConcept().addCoding().setSystem(RXNORM).setCode("6130");
         session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("47625008");
+        return session;
+    }
+
+    /** Racemic ketamine by a SNOMED CT route at the start, over 1 min, discharged 60 min after dosing. */
+    private static MedicationAdministration byRoute(String patient, int mg, Instant start, String route) {
+        MedicationAdministration session = session(patient, mg, start, Duration.ofMinutes(1), Duration.ofMinutes(61));
+        session.getMedicationCodeableConcept().addCoding().setSystem(RXNORM).setCode("6130");
+        session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode(route);
         return session;
     }
 

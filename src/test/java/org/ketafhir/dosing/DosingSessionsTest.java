@@ -110,6 +110,22 @@ class DosingSessionsTest {
     }
 
     @Test
+    void shouldReadTheRouteAndTheRate() {
+        MedicationAdministration administration = administration(RXNORM, "6130");
+        administration.getDosage().getRoute().getCodingFirstRep().setSystem("http://snomed.info/sct").setCode("37839007");
+        administration.getDosage().setRate(new org.hl7.fhir.r4.model.Quantity().setValue(0.75).setUnit("mg/kg/h")
+                .setSystem(DosingSessions.UCUM).setCode("mg/kg/h"));
+
+        Session session = SESSIONS.read(administration).orElseThrow();
+
+        assertThat(session.route()).isEqualTo(DosingFacts.Route.SUBLINGUAL);
+        assertThat(session.rate()).hasValueSatisfying(rate -> {
+            assertThat(rate.value()).isEqualByComparingTo("0.75");
+            assertThat(rate.ucum()).isEqualTo("mg/kg/h");
+        });
+    }
+
+    @Test
     void shouldNotCheckASessionThatWasNotGivenOrIsEnteredInError() {
         MedicationAdministration notDone = administration(RXNORM, "6130").setStatus(MedicationAdministrationStatus.NOTDONE);
         MedicationAdministration error = administration(RXNORM, "6130").setStatus(MedicationAdministrationStatus.ENTEREDINERROR);

@@ -80,9 +80,10 @@ class IvDoseRuleTest {
 
     @Test
     void shouldNotApplyTheIvCeilingToOtherRoutes() {
-        // 80 mg / 80 kg = 1.0 mg/kg intramuscular: no IV rule, mg/kg still stored
+        // 80 mg / 80 kg = 1.0 mg/kg intramuscular: no IV rule, mg/kg still stored; 1.0 is not above the IM
+        // warning level of 1.0 mg/kg (RouteDoseRuleTest)
         Case c = Case.iv("80");
-        c.intravenous = false;
+        c.route = DosingFacts.Route.INTRAMUSCULAR;
 
         DosingRules.Evaluation evaluation = c.evaluate();
 

@@ -95,7 +95,8 @@ class RemsRecordTest {
         RemsRecord.Inputs in = new RemsRecord.Inputs("Patient/p", evening, evening.plus(Duration.ofMinutes(6)),
                 new BigDecimal("56"), Optional.empty(), List.of(), Optional.empty(), Set.of(), false);
         DosingProperties newYork = new DosingProperties(true, 30, DEFAULTS.iv(), DEFAULTS.esketamine(),
-                DEFAULTS.bloodPressure(), java.util.Map.of(), "America/New_York");
+                DEFAULTS.bloodPressure(), java.util.Map.of(), "America/New_York", DEFAULTS.readings(), DEFAULTS.im(),
+                DEFAULTS.oral());
 
         assertThat(answer(new RemsRecord(newYork, SERIOUS).build(in, new Date()), "session-date").primitiveValue())
                 .isEqualTo("2026-09-07");

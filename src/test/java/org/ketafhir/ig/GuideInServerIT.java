@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,10 @@ import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.MedicationAdministration;
+import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.ketafhir.testing.FhirServerTestBase;
+import org.ketafhir.testing.VitalSigns;
 
 /** The guide as the running server holds it: installed offline at start-up, served, and enforced on write. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,6 +47,13 @@ class GuideInServerIT extends FhirServerTestBase {
         }
         HttpResponse<String> response = postJson("", json(transaction));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        // the dosing rules ask every route for a pre-dose blood pressure: one for the plain sessions below (09:00)
+        Observation preDose = VitalSigns.vital("Patient/ketafhir-example-patient", "85354-9", Instant.parse("2026-11-02T08:50:00Z"));
+        preDose.addComponent().setValue(new Quantity().setValue(120).setUnit("mmHg").setSystem("http://unitsofmeasure.org")
+                .setCode("mm[Hg]")).getCode().addCoding().setSystem("http://loinc.org").setCode("8480-6");
+        preDose.addComponent().setValue(new Quantity().setValue(80).setUnit("mmHg").setSystem("http://unitsofmeasure.org")
+                .setCode("mm[Hg]")).getCode().addCoding().setSystem("http://loinc.org").setCode("8462-4");
+        assertThat(postJson("/Observation", json(preDose)).statusCode()).isEqualTo(201);
     }
 
     @Test
@@ -183,8 +194,8 @@ class GuideInServerIT extends FhirServerTestBase {
                 .setSystem("http://www.nlm.nih.gov/research/umls/rxnorm").setCode(rxNormCode);
         session.setSubject(new org.hl7.fhir.r4.model.Reference("Patient/ketafhir-example-patient"));
         session.setEffective(new org.hl7.fhir.r4.model.DateTimeType("2026-11-02T09:00:00Z"));
-        // intramuscular: by default the dosing rules ask no weight or blood pressure for it, so these tests see the
-        // profile alone
+        // intramuscular: the dosing rules ask no weight for it, and its blood pressure is stored before the tests, so
+        // these tests see the profile alone
         session.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("78421000");
         session.getDosage().getDose().setValue(35).setUnit("mg")
                 .setSystem("http://unitsofmeasure.org").setCode("mg");

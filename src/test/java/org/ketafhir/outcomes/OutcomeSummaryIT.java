@@ -288,6 +288,9 @@ class OutcomeSummaryIT extends FhirServerTestBase {
         for (int day : INDUCTION) {
             transaction.addEntry().setResource(session(patient, day, course)).getRequest()
                     .setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+            // the dosing rules ask every route for a pre-dose blood pressure (10 min before 09:00)
+            transaction.addEntry().setResource(preDoseBloodPressure(patient, day)).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
         }
         client().transaction().withBundle(transaction).execute();
     }
@@ -299,6 +302,17 @@ class OutcomeSummaryIT extends FhirServerTestBase {
                     .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
         }
         client().transaction().withBundle(transaction).execute();
+    }
+
+    private static Observation preDoseBloodPressure(String patient, int day) {
+        Observation bp = org.ketafhir.testing.VitalSigns.vital("Patient/" + patient, "85354-9",
+                DAY_0.plus(Duration.ofDays(day)).minus(Duration.ofMinutes(10)));
+        for (String[] part : new String[][] {{"8480-6", "120"}, {"8462-4", "80"}}) {
+            bp.addComponent().setValue(new org.hl7.fhir.r4.model.Quantity().setValue(Integer.parseInt(part[1])).setUnit("mmHg")
+                    .setSystem("http://unitsofmeasure.org").setCode("mm[Hg]")).getCode().addCoding()
+                    .setSystem("http://loinc.org").setCode(part[0]);
+        }
+        return bp;
     }
 
     /** An IM ketamine session of 50 mg at 09:00 on the given day, as a referring clinic's system would send it. */
