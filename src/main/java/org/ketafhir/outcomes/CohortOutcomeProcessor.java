@@ -26,7 +26,9 @@ import org.ketafhir.outcomes.PatientOutcome.Session;
  * <p>Rules, as the Measure states them: treated = patients with a dosing session who match the filters (all their
  * sessions form one course); evaluable = treated with a baseline and a later score; a response rate's denominator
  * also leaves out baselines of 0 (percent change undefined). At a time point (end of induction, n months after the
- * first session) a patient is evaluable when a score lies within the tolerance of it, and that score decides.
+ * first session) a patient is evaluable when a score lies within the tolerance of it, and that score decides. A
+ * remission rate's denominator takes only baselines at or above the instrument's remission denominator (CMS159 for
+ * PHQ-9: index score above 9).
  */
 public final class CohortOutcomeProcessor {
 
@@ -87,7 +89,7 @@ public final class CohortOutcomeProcessor {
                 Point at = isEvaluable ? pointAt(timepoint, scores, outcome) : null;
                 int baseline = scores == null || scores.baseline() == null ? 0 : scores.baseline().value();
                 boolean responseDefined = at != null && instrument.thresholds().responseDecrease() != null && baseline > 0;
-                boolean remissionDefined = at != null && instrument.thresholds().remissionMax() != null;
+                boolean remissionDefined = at != null && instrument.remissionEvaluable(baseline);
                 rates.get("response-" + timepoint).add(strata, responseDefined,
                         responseDefined && PatientOutcomeProcessor.responds(baseline, at.value(), instrument.thresholds()));
                 rates.get("remission-" + timepoint).add(strata, remissionDefined,

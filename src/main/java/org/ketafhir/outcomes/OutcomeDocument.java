@@ -165,7 +165,10 @@ final class OutcomeDocument {
         row(html, "Change", o.absoluteChange() == null ? "not evaluable"
                 : o.absoluteChange() + (o.percentChange() == null ? "" : " points (" + o.percentChange().toPlainString() + " %)"));
         row(html, "Response", yesNo(o.response()));
-        row(html, "Remission", yesNo(o.remission()));
+        row(html, "Remission", Boolean.FALSE.equals(o.remissionEvaluable())
+                ? "not evaluable (baseline " + (o.instrument().remissionBaselineMin() == null ? "already in remission"
+                        : "below " + o.instrument().remissionBaselineMin()) + ")"
+                : yesNo(o.remission()));
         if (o.daysToFirstResponse() != null) {
             row(html, "First response", "day " + o.daysToFirstResponse() + ", after " + o.sessionsToFirstResponse() + " session(s)");
         }

@@ -92,6 +92,7 @@ final class OutcomeParameters {
             part(part, "percentChange", new DecimalType(o.percentChange()));
         }
         bool(part, "response", o.response());
+        bool(part, "remissionEvaluable", o.remissionEvaluable());
         bool(part, "remission", o.remission());
         bool(part, "meaningfulChange", o.meaningfulChange());
         bool(part, "worsening", o.worsening());
@@ -110,6 +111,9 @@ final class OutcomeParameters {
             part(part, "responseThreshold", new DecimalType(o.responseThreshold()));
         }
         integer(part, "remissionThreshold", o.remissionThreshold());
+        if (o.remissionThreshold() != null) {
+            integer(part, "remissionBaselineMin", instrument.remissionBaselineMin());
+        }
         part(part, "assessments", new IntegerType(o.points().size()));
         if (series) {
             for (Point point : o.points()) {

@@ -34,7 +34,7 @@ public class OutcomesConfig {
     /** The scoring capability's catalog when it runs, else the same catalog read from the guide. */
     @Bean
     OutcomeInstruments outcomeInstruments(ObjectProvider<InstrumentCatalog> catalog) {
-        return new OutcomeInstruments(catalog.getIfAvailable(InstrumentCatalog::fromClasspath));
+        return OutcomeInstruments.fromClasspath(catalog.getIfAvailable(InstrumentCatalog::fromClasspath));
     }
 
     @Bean

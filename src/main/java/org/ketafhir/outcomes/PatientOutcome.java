@@ -23,7 +23,10 @@ public record PatientOutcome(
     /** A score at a time, and the resource it was read from. */
     public record Point(Instant at, int value, String source) {}
 
-    /** The course of one instrument. */
+    /**
+     * The course of one instrument. {@code remissionEvaluable} is false when the baseline is below the instrument's
+     * remission denominator (PHQ-9: 10, CMS159); remission and days / sessions to remission are then null.
+     */
     public record InstrumentOutcome(
             OutcomeInstrument instrument,
             List<Point> points,
@@ -44,7 +47,8 @@ public record PatientOutcome(
             Boolean lossOfResponse,
             Instant lossOfResponseAt,
             BigDecimal responseThreshold,
-            Integer remissionThreshold) {}
+            Integer remissionThreshold,
+            Boolean remissionEvaluable) {}
 
     /** Suicidal-ideation item over the course: positive at baseline, at the latest screen, resolved. */
     public record SuicidalIdeation(

@@ -148,14 +148,17 @@ public final class PatientOutcomeProcessor {
         if (!evaluable) {
             return new InstrumentOutcome(instrument, series, baseline, latest, false, null, null, null, null, null, null,
                     null, null, null, null, Map.of(), null, null,
-                    baseline == null ? null : responseThreshold(baseline.value(), t), t.remissionMax());
+                    baseline == null ? null : responseThreshold(baseline.value(), t), t.remissionMax(),
+                    baseline == null || t.remissionMax() == null ? null : instrument.remissionEvaluable(baseline.value()));
         }
         int b = baseline.value();
         int l = latest.value();
         Boolean respondsDefined = t.responseDecrease() != null && b > 0 ? Boolean.TRUE : null;
         Point firstResponse = respondsDefined == null ? null
                 : later.stream().filter(p -> responds(b, p.value(), t)).findFirst().orElse(null);
-        Point firstRemission = t.remissionMax() == null ? null
+        // CMS159: only a baseline above the instrument's remission denominator can remit; below it remission is not evaluable.
+        Boolean remissionEvaluable = t.remissionMax() == null ? null : instrument.remissionEvaluable(b);
+        Point firstRemission = !Boolean.TRUE.equals(remissionEvaluable) ? null
                 : later.stream().filter(p -> p.value() <= t.remissionMax()).findFirst().orElse(null);
         Map<Integer, Boolean> held = new LinkedHashMap<>();
         if (respondsDefined != null && endOfInduction != null) {
@@ -172,7 +175,7 @@ public final class PatientOutcomeProcessor {
                 b - l,
                 b > 0 ? BigDecimal.valueOf((long) (b - l) * 100).divide(BigDecimal.valueOf(b), 1, RoundingMode.HALF_UP) : null,
                 respondsDefined == null ? null : responds(b, l, t),
-                t.remissionMax() == null ? null : l <= t.remissionMax(),
+                !Boolean.TRUE.equals(remissionEvaluable) ? null : l <= t.remissionMax(),
                 t.meaningfulChange() == null ? null : b - l >= t.meaningfulChange(),
                 t.worseningIncrease() == null ? null : l - b >= t.worseningIncrease(),
                 firstResponse == null ? null : days(first, firstResponse.at()),
@@ -183,7 +186,8 @@ public final class PatientOutcomeProcessor {
                 firstResponse == null ? null : loss != null,
                 loss == null ? null : loss.at(),
                 responseThreshold(b, t),
-                t.remissionMax());
+                t.remissionMax(),
+                remissionEvaluable);
     }
 
     /** A fall of at least the instrument's share of the baseline: (b - l) >= share x b, in exact arithmetic. */

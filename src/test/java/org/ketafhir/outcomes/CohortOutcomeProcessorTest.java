@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
  *   patient          baseline latest change  evaluable  response  remission  end of induction (day 17, +-14 d)
  *   responder        20       4      16      yes        yes       yes        day 18: 3  -> response, remission
  *   non-responder    18       14     4       yes        no        no         day 18: 14 -> no, no
- *   baseline-zero    0        5      -5      yes        undefined no         day 7: 5   -> undefined, no
+ *   baseline-zero    0        5      -5      yes        undefined n/e        day 7: 5   -> undefined, n/e
  *   no-baseline      -        8      -       no         -         -          -
  *   loses-response   20       14     6       yes        no        no         day 15: 8  -> response, no remission
  * </pre>
  * 3 months after day 0 (2026-04-05, day 90): only the responder has a score within 14 days (day 101: 4).
+ * n/e: not evaluable for remission: a baseline below 10 (CMS159's index PHQ-9 > 9) is left out of remission rates.
  */
 class CohortOutcomeProcessorTest {
 
@@ -64,9 +65,9 @@ class CohortOutcomeProcessorTest {
         // Response: denominator leaves out baseline-zero (undefined) and no-baseline: 3; only the responder: 1/3.
         assertThat(rate(outcome, "response-latest")).isEqualTo(new Counts(5, 3, 1));
         assertThat(rate(outcome, "response-latest").score()).isEqualByComparingTo("0.3333");
-        // Remission: 4 evaluable, only the responder (4 <= 4): 1/4.
-        assertThat(rate(outcome, "remission-latest")).isEqualTo(new Counts(5, 4, 1));
-        assertThat(rate(outcome, "remission-latest").score()).isEqualByComparingTo("0.25");
+        // Remission: 4 evaluable, less baseline-zero (0 < 10, CMS159): 3; only the responder (4 <= 4): 1/3.
+        assertThat(rate(outcome, "remission-latest")).isEqualTo(new Counts(5, 3, 1));
+        assertThat(rate(outcome, "remission-latest").score()).isEqualByComparingTo("0.3333");
     }
 
     @Test
@@ -74,8 +75,9 @@ class CohortOutcomeProcessorTest {
         CohortOutcome outcome = cohorts.summarise(phq9, cohort(), CohortFilter.none());
         // End of induction: responder (3) and loses-response (8) respond; non-responder does not: 2/3.
         assertThat(rate(outcome, "response-end-of-induction")).isEqualTo(new Counts(5, 3, 2));
-        // Remission at end of induction: responder only, of responder, non-responder, baseline-zero, loses-response: 1/4.
-        assertThat(rate(outcome, "remission-end-of-induction")).isEqualTo(new Counts(5, 4, 1));
+        // Remission at end of induction: responder only, of responder, non-responder, loses-response (baseline-zero's
+        // baseline 0 is below 10): 1/3.
+        assertThat(rate(outcome, "remission-end-of-induction")).isEqualTo(new Counts(5, 3, 1));
         // 3 months: only the responder is assessed (day 101: 4, 11 days from day 90).
         assertThat(rate(outcome, "response-3-months")).isEqualTo(new Counts(5, 1, 1));
         assertThat(rate(outcome, "remission-3-months")).isEqualTo(new Counts(5, 1, 1));

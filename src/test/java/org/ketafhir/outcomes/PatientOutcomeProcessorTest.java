@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Extension;
 import org.ketafhir.outcomes.PatientOutcome.InstrumentOutcome;
 import org.ketafhir.scoring.InstrumentCatalog;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The per-patient figures of the domain reference, section 6, on the hand-built patients of {@link Cases}. */
 class PatientOutcomeProcessorTest {
 
-    static final OutcomeInstruments INSTRUMENTS = new OutcomeInstruments(InstrumentCatalog.fromClasspath());
+    static final OutcomeInstruments INSTRUMENTS = OutcomeInstruments.fromClasspath(InstrumentCatalog.fromClasspath());
     private final PatientOutcomeProcessor processor = new PatientOutcomeProcessor(INSTRUMENTS, OutcomeRules.defaults());
 
     private PatientOutcome summarise(Course course) {
@@ -81,9 +82,75 @@ class PatientOutcomeProcessorTest {
         assertThat(phq9.percentChange()).isNull();
         assertThat(phq9.response()).isNull();
         assertThat(phq9.responseThreshold()).isNull();
-        // 5 > 4: not in remission; 5 - 0 = 5 >= 5: worsening.
-        assertThat(phq9.remission()).isFalse();
+        // A baseline of 0 is below CMS159's index PHQ-9 > 9: not evaluable for remission, so no remission flag
+        // (it was reported "not in remission" before). 5 - 0 = 5 >= 5: worsening.
+        assertThat(phq9.remissionEvaluable()).isFalse();
+        assertThat(phq9.remission()).isNull();
         assertThat(phq9.worsening()).isTrue();
+    }
+
+    @Test
+    void shouldCountForRemissionOnlyABaselineAbove9AsCms159Does() {
+        // PHQ-9 remission denominator (Questionnaire phq-9, instrument-remission-denominator): baseline >= 10.
+        assertThat(INSTRUMENTS.byName("phq-9").orElseThrow().remissionBaselineMin()).isEqualTo(10);
+        // Just under: baseline 9, then 3 on day 4 and 2 on day 11. 3 <= 4 would be "remission", but 9 < 10: not evaluable,
+        // so neither remission nor days / sessions to remission are reported.
+        InstrumentOutcome under = phq9(summarise(new Course("nine").ivInduction(null).phq9(-1, 9).phq9(4, 3).phq9(11, 2)));
+        assertThat(under.evaluable()).isTrue();
+        assertThat(under.remissionEvaluable()).isFalse();
+        assertThat(under.remission()).isNull();
+        assertThat(under.daysToFirstRemission()).isNull();
+        assertThat(under.sessionsToFirstRemission()).isNull();
+        // Response is not affected: 9 - 2 = 7 >= 4.5.
+        assertThat(under.response()).isTrue();
+        // Already in remission at baseline (4), still 4 later: not a remitter, not evaluable.
+        InstrumentOutcome already = phq9(summarise(new Course("four").ivInduction(null).phq9(-1, 4).phq9(4, 4)));
+        assertThat(already.remissionEvaluable()).isFalse();
+        assertThat(already.remission()).isNull();
+        // At the threshold: baseline 10, 4 on day 4 (sessions of days 0 and 3 given): remission on day 4 after 2 sessions.
+        InstrumentOutcome at = phq9(summarise(new Course("ten").ivInduction(null).phq9(-1, 10).phq9(4, 4).phq9(11, 6)));
+        assertThat(at.remissionEvaluable()).isTrue();
+        assertThat(at.remission()).as("latest 6 > 4").isFalse();
+        assertThat(at.daysToFirstRemission()).isEqualTo(4);
+        assertThat(at.sessionsToFirstRemission()).isEqualTo(2);
+        // Just over: baseline 11, latest 4 on day 11 (sessions of days 0, 3, 7, 10): remission, day 11, 4 sessions.
+        InstrumentOutcome over = phq9(summarise(new Course("eleven").ivInduction(null).phq9(-1, 11).phq9(11, 4)));
+        assertThat(over.remissionEvaluable()).isTrue();
+        assertThat(over.remission()).isTrue();
+        assertThat(over.daysToFirstRemission()).isEqualTo(11);
+        assertThat(over.sessionsToFirstRemission()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldReadEachInstrumentsRemissionDenominatorFromItsQuestionnaire() {
+        // The moderate band's lower bound of each instrument (CMS159 by analogy): GAD-7 10-14, MADRS 20-34,
+        // QIDS-SR16 11-15, Y-BOCS 16-23. PCL-5 has no remission threshold and so no denominator.
+        assertThat(INSTRUMENTS.byName("gad-7").orElseThrow().remissionBaselineMin()).isEqualTo(10);
+        assertThat(INSTRUMENTS.byName("madrs").orElseThrow().remissionBaselineMin()).isEqualTo(20);
+        assertThat(INSTRUMENTS.byName("qids-sr16").orElseThrow().remissionBaselineMin()).isEqualTo(11);
+        assertThat(INSTRUMENTS.byName("y-bocs").orElseThrow().remissionBaselineMin()).isEqualTo(16);
+        assertThat(INSTRUMENTS.byName("pcl-5").orElseThrow().remissionBaselineMin()).isNull();
+        OutcomeInstrument madrs = INSTRUMENTS.byName("madrs").orElseThrow();
+        // MADRS: 19 just under, 20 at, 21 just over.
+        assertThat(madrs.remissionEvaluable(19)).isFalse();
+        assertThat(madrs.remissionEvaluable(20)).isTrue();
+        assertThat(madrs.remissionEvaluable(21)).isTrue();
+        assertThat(INSTRUMENTS.byName("pcl-5").orElseThrow().remissionEvaluable(50)).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAMalformedRemissionDenominator() {
+        org.hl7.fhir.r4.model.Questionnaire q = new org.hl7.fhir.r4.model.Questionnaire().setUrl("http://example.org/q");
+        q.addExtension().setUrl(RemissionDenominators.EXTENSION)
+                .addExtension(new Extension("code", new org.hl7.fhir.r4.model.Coding("http://loinc.org", "44261-6", null)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemissionDenominators.read(List.of(q)))
+                .isInstanceOf(org.ketafhir.scoring.InstrumentDefinitionException.class).hasMessageContaining("baselineMin");
+        org.hl7.fhir.r4.model.Questionnaire unknown = new org.hl7.fhir.r4.model.Questionnaire().setUrl("http://example.org/u");
+        unknown.addExtension().setUrl(RemissionDenominators.EXTENSION)
+                .addExtension(new Extension("code", new org.hl7.fhir.r4.model.Coding("http://example.org", "no-such-score", null)))
+                .addExtension(new Extension("baselineMin", new org.hl7.fhir.r4.model.IntegerType(10)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OutcomeInstruments(InstrumentCatalog.fromClasspath(), List.of(unknown)))
+                .isInstanceOf(org.ketafhir.scoring.InstrumentDefinitionException.class).hasMessageContaining("no-such-score");
     }
 
     @Test
