@@ -26,7 +26,8 @@ import org.ketafhir.outcomes.PatientOutcome.Session;
  * <p>Rules, as the Measure states them: treated = patients with a dosing session who match the filters (all their
  * sessions form one course); evaluable = treated with a baseline and a later score; a response rate's denominator
  * also leaves out baselines of 0 (percent change undefined). At a time point (end of induction, n months after the
- * first session) a patient is evaluable when a score lies within the tolerance of it, and that score decides. A
+ * first session) a patient is evaluable when a score lies within the tolerance of it, and that score decides; only
+ * patients who completed induction have an end of induction, the others are counted as not completing it. A
  * remission rate's denominator takes only baselines at or above the instrument's remission denominator (CMS159 for
  * PHQ-9: index score above 9).
  */
@@ -61,6 +62,7 @@ public final class CohortOutcomeProcessor {
         int evaluable = 0;
         int sessions = 0;
         int adverseEvents = 0;
+        int inductionNotCompleted = 0;
         Set<String> code = Set.of(instrument.codeToken());
         for (Map.Entry<String, List<OutcomeFact>> entry : new TreeMap<>(factsByPatient).entrySet()) {
             if (filter.members() != null && !filter.members().contains(entry.getKey())) {
@@ -78,6 +80,7 @@ public final class CohortOutcomeProcessor {
             treated++;
             sessions += course.size();
             adverseEvents += outcome.safety().adverseEvents();
+            inductionNotCompleted += outcome.exposure().inductionCompleted() ? 0 : 1;
             Map<String, Set<String>> strata = strata(entry.getValue(), outcome, scores);
             boolean isEvaluable = scores != null && scores.evaluable();
             if (isEvaluable) {
@@ -99,7 +102,7 @@ public final class CohortOutcomeProcessor {
         List<Rate> result = new ArrayList<>();
         rates.forEach((name, accumulator) -> result.add(new Rate(name, accumulator.overall, accumulator.strata)));
         return new CohortOutcome(instrument, result, mean(changes), median(changes), effectSize(changes, baselines),
-                treated, evaluable, sessions, adverseEvents);
+                treated, evaluable, sessions, adverseEvents, inductionNotCompleted);
     }
 
     private Point pointAt(String timepoint, InstrumentOutcome scores, PatientOutcome outcome) {
@@ -111,6 +114,9 @@ public final class CohortOutcomeProcessor {
         Instant target;
         if (timepoint.equals("end-of-induction")) {
             target = outcome.exposure().endOfInduction();
+            if (target == null) {
+                return null; // induction not completed: no end of induction to assess at
+            }
         } else {
             int months = Integer.parseInt(timepoint.substring(0, timepoint.indexOf('-')));
             target = first.atZone(ZoneOffset.UTC).plusMonths(months).toInstant();

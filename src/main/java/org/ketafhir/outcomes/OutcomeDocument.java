@@ -142,7 +142,9 @@ final class OutcomeDocument {
                     .append(esc(day(outcome.exposure().last())));
         }
         html.append("; ").append(outcome.psychotherapySessions().size()).append(" psychotherapy session(s).");
-        html.append(outcome.exposure().inductionCompleted() ? " Induction completed." : " Induction not completed.");
+        html.append(outcome.exposure().inductionCompleted()
+                ? " Induction completed on " + esc(day(outcome.exposure().endOfInduction())) + "."
+                : " Induction not completed: no end of induction.");
         return html.append("</p>").toString();
     }
 

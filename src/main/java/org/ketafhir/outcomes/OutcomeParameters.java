@@ -153,6 +153,9 @@ final class OutcomeParameters {
             part(part, "meanDosePerKg", quantity(exposure.meanMgPerKg(), "mg/kg"));
         }
         part(part, "inductionCompleted", new BooleanType(exposure.inductionCompleted()));
+        if (exposure.endOfInduction() != null) {
+            part(part, "endOfInduction", dateTime(exposure.endOfInduction()));
+        }
         if (exposure.first() != null) {
             part(part, "firstSession", dateTime(exposure.first()));
             part(part, "lastSession", dateTime(exposure.last()));

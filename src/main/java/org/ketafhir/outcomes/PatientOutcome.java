@@ -57,7 +57,10 @@ public record PatientOutcome(
     /** One dosing session as the summary lists it. */
     public record Session(String id, Instant at, String route, Double doseMg, Double mgPerKg, String status, String courseId) {}
 
-    /** Dosing exposure. */
+    /**
+     * Dosing exposure. {@code endOfInduction} is the last session within induction-days of the first, and only when the
+     * induction was completed (at least induction-sessions of them); a non-completer has none.
+     */
     public record Exposure(
             List<Session> sessions,
             Map<String, Integer> sessionsByRoute,

@@ -274,11 +274,13 @@ public final class PatientOutcomeProcessor {
                 }
             }
         }
+        // Only a completed induction has an end: durability and end-of-induction rates are anchored on it.
+        boolean completed = inInduction >= rules.inductionSessions();
         return new Exposure(sessions, byRoute,
                 withMg == 0 ? null : mg.stripTrailingZeros(),
                 withPerKg == 0 ? null : perKg.divide(BigDecimal.valueOf(withPerKg), 3, RoundingMode.HALF_UP).stripTrailingZeros(),
-                inInduction >= rules.inductionSessions(),
-                endOfInduction);
+                completed,
+                completed ? endOfInduction : null);
     }
 
     private SuicidalIdeation suicidalIdeation(List<OutcomeFact> facts, Instant first, Instant start, Instant end) {

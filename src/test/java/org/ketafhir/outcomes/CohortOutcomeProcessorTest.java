@@ -86,6 +86,31 @@ class CohortOutcomeProcessorTest {
     }
 
     @Test
+    void shouldCountOnlyCompletersAtTheEndOfInduction() {
+        // The responder (six sessions, end of induction day 17, day 18 score 3: response) and a non-completer with five
+        // sessions (days 0-14), baseline 20 and 8 on day 15 (a response by its latest score: 20 - 8 = 12 >= 10).
+        Map<String, List<OutcomeFact>> facts = new LinkedHashMap<>();
+        Course responder = Cases.responderRemittingAtSession4();
+        Course five = new Course("five");
+        int[] days = {0, 3, 7, 10, 14};
+        for (int n = 0; n < days.length; n++) {
+            five.session("s" + n, Course.DAY_0.plus(Duration.ofDays(days[n])), Course.IV, 35.0, 0.5, "completed", null);
+        }
+        five.phq9(-1, 20).phq9(15, 8);
+        facts.put(responder.patient(), responder.facts());
+        facts.put(five.patient(), five.facts());
+        CohortOutcome outcome = cohorts.summarise(phq9, facts, CohortFilter.none());
+        // End of induction: only the completer is in the denominator (1 of 1); the non-completer is counted apart.
+        assertThat(rate(outcome, "response-end-of-induction")).isEqualTo(new Counts(2, 1, 1));
+        assertThat(rate(outcome, "remission-end-of-induction")).isEqualTo(new Counts(2, 1, 1));
+        assertThat(outcome.inductionNotCompleted()).isEqualTo(1);
+        // At the latest score both count: 2 of 2 respond.
+        assertThat(rate(outcome, "response-latest")).isEqualTo(new Counts(2, 2, 2));
+        // The five hand-built patients all completed the six-session induction.
+        assertThat(cohorts.summarise(phq9, cohort(), CohortFilter.none()).inductionNotCompleted()).isZero();
+    }
+
+    @Test
     void shouldComputeChangeStatistics() {
         CohortOutcome outcome = cohorts.summarise(phq9, cohort(), CohortFilter.none());
         // Changes 16, 4, -5, 6: mean 21 / 4 = 5.25; median (4 + 6) / 2 = 5.0.

@@ -216,6 +216,43 @@ class PatientOutcomeProcessorTest {
             course.session("s" + n, Course.DAY_0.plus(Duration.ofDays(6L * n)), Course.IV, 35.0, 0.5, "completed", null);
         }
         assertThat(summarise(course).exposure().inductionCompleted()).isFalse();
+        // A non-completer has no end of induction (it used to be the day 24 session, the last within 28 days).
+        assertThat(summarise(course).exposure().endOfInduction()).isNull();
+    }
+
+    @Test
+    void shouldAnchorDurabilityOnlyOnACompletedInduction() {
+        // Five sessions (days 0, 3, 7, 10, 14): one short of 6. Baseline 20; day 15: 8; day 42: 6 (4 weeks after day 14).
+        Course five = new Course("five");
+        int[] days = {0, 3, 7, 10, 14};
+        for (int n = 0; n < days.length; n++) {
+            five.session("s" + n, Course.DAY_0.plus(Duration.ofDays(days[n])), Course.IV, 35.0, 0.5, "completed", null);
+        }
+        five.phq9(-1, 20).phq9(15, 8).phq9(42, 6);
+        PatientOutcome outcome = summarise(five);
+        assertThat(outcome.exposure().inductionCompleted()).isFalse();
+        assertThat(outcome.exposure().endOfInduction()).isNull();
+        // No end of induction, so no held response at any week, although day 42 (6 <= 10) would be a response.
+        InstrumentOutcome phq9 = phq9(outcome);
+        assertThat(phq9.responseHeldAtWeek()).isEmpty();
+        assertThat(phq9.response()).isTrue();
+
+        // At the threshold: a sixth session on day 27 (before day 28, the end of the window): completed, ends day 27.
+        five.session("s5", Course.DAY_0.plus(Duration.ofDays(27)), Course.IV, 35.0, 0.5, "completed", null);
+        PatientOutcome six = summarise(five);
+        assertThat(six.exposure().inductionCompleted()).isTrue();
+        assertThat(six.exposure().endOfInduction()).isEqualTo(Course.DAY_0.plus(Duration.ofDays(27)));
+        // Week 4 after day 27 is day 55; the nearest score within 14 days is day 42 (13 days away): 6 <= 10, held.
+        assertThat(phq9(six).responseHeldAtWeek()).containsExactly(org.assertj.core.api.Assertions.entry(4, true));
+
+        // Just over: the sixth session on day 28 at 09:00 is not before day 0 + 28 days: not completed.
+        Course late = new Course("late");
+        for (int n = 0; n < days.length; n++) {
+            late.session("s" + n, Course.DAY_0.plus(Duration.ofDays(days[n])), Course.IV, 35.0, 0.5, "completed", null);
+        }
+        late.session("s5", Course.DAY_0.plus(Duration.ofDays(28)), Course.IV, 35.0, 0.5, "completed", null);
+        assertThat(summarise(late).exposure().inductionCompleted()).isFalse();
+        assertThat(summarise(late).exposure().endOfInduction()).isNull();
     }
 
     @Test
