@@ -44,11 +44,12 @@ record OutcomeProperties(
                 @Pattern(regexp = "[^|]+\\|[^|]+", message = "ketafhir.outcomes.dissociation-score must be system|code")
                 String dissociationScore) {
 
-    OutcomeRules rules() {
+    /** @param sessionWindows the dosing rules' reading windows ({@link DosingWindowProperties}) */
+    OutcomeRules rules(SessionWindows sessionWindows) {
         return new OutcomeRules(baselineWindowDays, inductionSessions, inductionDays, durabilityWeeks,
                 lossOfResponseConsecutive, timepointToleranceDays,
                 // The guide's Measure names a group for each of these months; they are not a setting.
-                List.of(3, 6, 12), suicidalIdeationPositiveAt, dissociationScore);
+                List.of(3, 6, 12), suicidalIdeationPositiveAt, dissociationScore, sessionWindows);
     }
 
     @AssertTrue(message = "ketafhir.outcomes.induction-sessions cannot fit in ketafhir.outcomes.induction-days (one session a day at most)")

@@ -15,6 +15,7 @@ import java.util.List;
  * @param cohortMonths                months after the first session at which cohort rates are reported
  * @param suicidalIdeationPositiveAt  the suicidal-ideation item is positive at this weight or above
  * @param dissociationScore           the score code (system|code) reported as peak dissociation
+ * @param sessionWindows              the dosing rules' windows that assign a vital sign to a session
  */
 public record OutcomeRules(
         int baselineWindowDays,
@@ -25,7 +26,8 @@ public record OutcomeRules(
         int timepointToleranceDays,
         List<Integer> cohortMonths,
         int suicidalIdeationPositiveAt,
-        String dissociationScore) {
+        String dissociationScore,
+        SessionWindows sessionWindows) {
 
     public OutcomeRules {
         durabilityWeeks = List.copyOf(durabilityWeeks);
@@ -35,6 +37,6 @@ public record OutcomeRules(
     /** The defaults of the domain reference. */
     public static OutcomeRules defaults() {
         return new OutcomeRules(14, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1,
-                "http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument|cadss-total");
+                "http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument|cadss-total", SessionWindows.defaults());
     }
 }

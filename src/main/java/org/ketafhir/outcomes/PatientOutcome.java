@@ -54,8 +54,9 @@ public record PatientOutcome(
     public record SuicidalIdeation(
             Boolean baselinePositive, Boolean latestPositive, Boolean resolved, int positiveScreens, List<Point> screens) {}
 
-    /** One dosing session as the summary lists it. */
-    public record Session(String id, Instant at, String route, Double doseMg, Double mgPerKg, String status, String courseId) {}
+    /** One dosing session as the summary lists it; {@code end} is the end of dosing, when recorded. */
+    public record Session(
+            String id, Instant at, String route, Double doseMg, Double mgPerKg, String status, String courseId, Instant end) {}
 
     /**
      * Dosing exposure. {@code endOfInduction} is the last session within induction-days of the first, and only when the

@@ -72,7 +72,7 @@ public final class PatientOutcomeProcessor {
                 .filter(f -> f.kind() == FactKind.SESSION && inCourse(f, courseId, periodStart, periodEnd)
                         && within(f.at(), periodStart, periodEnd))
                 .sorted(Comparator.comparing(OutcomeFact::at))
-                .map(f -> new Session(f.ref(), f.at(), f.code(), f.value1(), f.value2(), f.status(), f.courseId()))
+                .map(f -> new Session(f.ref(), f.at(), f.code(), f.value1(), f.value2(), f.status(), f.courseId(), f.end()))
                 .toList();
         Instant first = sessions.isEmpty() ? null : sessions.get(0).at();
         Exposure exposure = exposure(sessions);
@@ -309,9 +309,10 @@ public final class PatientOutcomeProcessor {
         Double peakSystolic = null;
         Double peakDiastolic = null;
         Double peakRise = null;
-        Map<String, List<OutcomeFact>> readings = facts.stream()
-                .filter(f -> f.kind() == FactKind.BLOOD_PRESSURE && f.ref() != null && byId.containsKey(f.ref()))
-                .collect(Collectors.groupingBy(OutcomeFact::ref));
+        // A reading belongs to a session by partOf or, as the dosing rules read them, by the session's time windows.
+        SessionWindows windows = rules.sessionWindows();
+        Map<String, List<OutcomeFact>> readings = SessionReadings.bySession(sessions,
+                facts.stream().filter(f -> f.kind() == FactKind.BLOOD_PRESSURE).toList(), windows);
         for (Map.Entry<String, List<OutcomeFact>> entry : readings.entrySet()) {
             Session session = byId.get(entry.getKey());
             OutcomeFact pre = null;
@@ -319,9 +320,9 @@ public final class PatientOutcomeProcessor {
             for (OutcomeFact reading : entry.getValue()) {
                 peakSystolic = max(peakSystolic, reading.value1());
                 peakDiastolic = max(peakDiastolic, reading.value2());
-                if (!reading.at().isAfter(session.at())) {
+                if (windows.isPreDose(session, reading.at())) {
                     pre = pre == null || reading.at().isAfter(pre.at()) ? reading : pre;
-                } else {
+                } else if (reading.at().isAfter(session.at())) {
                     postPeak = max(postPeak, reading.value1());
                 }
             }

@@ -77,6 +77,12 @@ final class Course {
         return this;
     }
 
+    /** A reading that names no session (no partOf), as many clinic systems send it. */
+    Course bloodPressureUnlinked(Instant at, int systolic, int diastolic) {
+        facts.add(fact(FactKind.BLOOD_PRESSURE, at).withValues((double) systolic, (double) diastolic));
+        return this;
+    }
+
     Course sedation(Instant at, int value) {
         facts.add(fact(FactKind.SEDATION, at).withCode("http://ketafhir.org/fhir/CodeSystem/ketafhir|moaas").withValues((double) value, null));
         return this;

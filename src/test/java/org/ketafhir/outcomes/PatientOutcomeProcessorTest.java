@@ -167,7 +167,8 @@ class PatientOutcomeProcessorTest {
 
     @Test
     void shouldUseAWiderBaselineWindowWhenConfigured() {
-        OutcomeRules wide = new OutcomeRules(21, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS);
+        OutcomeRules wide = new OutcomeRules(21, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS,
+                SessionWindows.defaults());
         Course course = Cases.noBaselineInWindow();
         InstrumentOutcome phq9 = new PatientOutcomeProcessor(INSTRUMENTS, wide)
                 .summarise(course.patient(), course.facts(), null, null, null, Set.of()).instruments().get(0);
@@ -292,6 +293,43 @@ class PatientOutcomeProcessorTest {
         assertThat(safety.adverseEvents()).isEqualTo(1);
         assertThat(safety.sessionsStoppedEarly()).isEqualTo(1);
         assertThat(safety.events()).extracting(PatientOutcome.SafetyEvent::kind).containsExactly("adverse-event", "stopped-early");
+    }
+
+    @Test
+    void shouldCountReadingsWithoutPartOfByTheDosingRulesWindows() {
+        // Session s1: 09:00-09:40 (Course sessions last 40 min). The dosing rules' default windows: pre-dose from
+        // 60 min before the start (08:00) to the start; post-dose to the later of 09:00 + 60 min and 09:40 + 120 min = 11:40.
+        Instant start = Course.DAY_0;
+        Course course = Cases.responderRemittingAtSession4()
+                .bloodPressureUnlinked(start.minus(Duration.ofMinutes(61)), 200, 120)  // 07:59, just before the window
+                .bloodPressureUnlinked(start.minus(Duration.ofMinutes(60)), 128, 80)   // 08:00, at its start: pre-dose
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(40)), 150, 95)    // 09:40: post-dose
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(160)), 165, 100)  // 11:40, at its end: post-dose
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(161)), 210, 125); // 11:41, just after it
+        PatientOutcome.Safety safety = summarise(course).safety();
+        // Peaks over 128/80, 150/95 and 165/100: 165 / 100; rise 165 - 128 = 37. (With partOf only, there were none.)
+        assertThat(safety.peakSystolic()).isEqualTo(165.0);
+        assertThat(safety.peakDiastolic()).isEqualTo(100.0);
+        assertThat(safety.peakSystolicRise()).isEqualTo(37.0);
+    }
+
+    @Test
+    void shouldReadTheWindowsFromTheDosingSettings() {
+        // A 30-minute pre-dose window and 30 minutes of observation: 08:30-09:00 before, to max(10:00, 10:10) = 10:10 after.
+        OutcomeRules narrow = new OutcomeRules(14, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS,
+                new SessionWindows(30, 60, 30));
+        Instant start = Course.DAY_0;
+        Course course = Cases.responderRemittingAtSession4()
+                .bloodPressureUnlinked(start.minus(Duration.ofMinutes(31)), 139, 85)   // 08:29: outside
+                .bloodPressureUnlinked(start.minus(Duration.ofMinutes(30)), 130, 80)   // 08:30: pre-dose
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(70)), 150, 90)    // 10:10: post-dose, last minute
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(71)), 170, 99);   // 10:11: outside
+        PatientOutcome.Safety safety = new PatientOutcomeProcessor(INSTRUMENTS, narrow)
+                .summarise(course.patient(), course.facts(), null, null, null, Set.of()).safety();
+        // Peak 150/90 (the 139 and 170 readings are outside); rise 150 - 130 = 20.
+        assertThat(safety.peakSystolic()).isEqualTo(150.0);
+        assertThat(safety.peakDiastolic()).isEqualTo(90.0);
+        assertThat(safety.peakSystolicRise()).isEqualTo(20.0);
     }
 
     @Test
