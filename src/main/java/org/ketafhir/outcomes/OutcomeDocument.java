@@ -41,9 +41,16 @@ final class OutcomeDocument {
     }
 
     /**
+     * R4 requires a document entry's fullUrl to be absolute (bdl-7, and "fullUrl ... absolute URL or URN"): a stored
+     * resource is named by its URL on this server, a generated one (Composition, Device) by a urn:uuid. The Composition
+     * cites the stored resources by the same absolute URLs, so every reference resolves inside the Bundle.
+     *
+     * @param base the server's FHIR base URL, absolute ({@code https://clinic.example/fhir})
      * @param read reads a cited resource ({@code Observation/1}); returns null when it is gone, and it is then left out
      */
-    Bundle write(PatientOutcome outcome, Instant now, Function<String, IBaseResource> read) {
+    Bundle write(PatientOutcome outcome, Instant now, String base, Function<String, IBaseResource> read) {
+        String root = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        Function<String, Reference> cite = relative -> new Reference(root + "/" + relative);
         Composition composition = new Composition();
         composition.setId(UUID.randomUUID().toString());
         composition.setStatus(Composition.CompositionStatus.FINAL);
@@ -51,7 +58,7 @@ final class OutcomeDocument {
         composition.setType(new CodeableConcept(new Coding(LOINC, "11506-3", "Progress note")));
         composition.setDate(Date.from(now));
         composition.setTitle("Ketamine treatment outcome summary");
-        composition.setSubject(new Reference("Patient/" + outcome.patientId()));
+        composition.setSubject(cite.apply("Patient/" + outcome.patientId()));
         Device author = new Device();
         author.setId(UUID.randomUUID().toString());
         author.addDeviceName().setName("KetaFHIR outcome summary").setType(org.hl7.fhir.r4.model.Device.DeviceNameType.MANUFACTURERNAME);
@@ -62,13 +69,13 @@ final class OutcomeDocument {
         SectionComponent course = section(composition, "treatment-course", "Treatment course");
         course.setText(narrative(courseText(outcome)));
         if (outcome.courseId() != null) {
-            course.addEntry(new Reference("CarePlan/" + outcome.courseId()));
+            course.addEntry(cite.apply("CarePlan/" + outcome.courseId()));
             cited.add("CarePlan/" + outcome.courseId());
         }
         SectionComponent exposure = section(composition, "dosing-exposure", "Dosing exposure");
         exposure.setText(narrative(exposureText(outcome)));
         for (Session session : outcome.exposure().sessions()) {
-            exposure.addEntry(new Reference("MedicationAdministration/" + session.id()));
+            exposure.addEntry(cite.apply("MedicationAdministration/" + session.id()));
             cited.add("MedicationAdministration/" + session.id());
         }
         SectionComponent outcomes = section(composition, "outcomes", "Outcomes");
@@ -80,7 +87,7 @@ final class OutcomeDocument {
             sub.setCode(new CodeableConcept(instrument.instrument().code().copy()));
             sub.setText(narrative(instrumentText(instrument)));
             instrument.points().stream().map(PatientOutcome.Point::source).filter(s -> s != null).forEach(source -> {
-                sub.addEntry(new Reference(source));
+                sub.addEntry(cite.apply(source));
                 cited.add(source);
             });
         }
@@ -88,7 +95,7 @@ final class OutcomeDocument {
         safety.setText(narrative(safetyText(outcome)));
         for (SafetyEvent event : outcome.safety().events()) {
             if (event.source() != null && !event.kind().equals("stopped-early")) {
-                safety.addEntry(new Reference(event.source()));
+                safety.addEntry(cite.apply(event.source()));
                 cited.add(event.source());
             }
         }
@@ -106,11 +113,12 @@ final class OutcomeDocument {
                 missing.add(reference);
                 continue;
             }
-            bundle.addEntry().setFullUrl(reference).setResource((Resource) resource);
+            bundle.addEntry().setFullUrl(root + "/" + reference).setResource((Resource) resource);
         }
         // A cited resource that could not be read (deleted since) must not stay referenced from the document.
         if (!missing.isEmpty()) {
-            composition.getSection().forEach(s -> prune(s, missing));
+            List<String> gone = missing.stream().map(reference -> root + "/" + reference).toList();
+            composition.getSection().forEach(s -> prune(s, gone));
         }
         return bundle;
     }
