@@ -29,11 +29,15 @@ import org.ketafhir.outcomes.PatientOutcome.Session;
  * first session) a patient is evaluable when a score lies within the tolerance of it, and that score decides; only
  * patients who completed induction have an end of induction, the others are counted as not completing it. A
  * remission rate's denominator takes only baselines at or above the instrument's remission denominator (CMS159 for
- * PHQ-9: index score above 9).
+ * PHQ-9: index score above 9). Rapid response (response-24-hours): evaluable patients with a score in the window
+ * ending 24 hours after the first session start (see {@link RapidResponses}) and a baseline above 0.
  */
 public final class CohortOutcomeProcessor {
 
     static final List<String> STRATIFIERS = List.of("condition", "route", "baseline-severity", "psychotherapy");
+    /** The guide's Measure names this group (response 24 h after the first session); the hours are not a setting. */
+    static final String RAPID_RESPONSE = "response-24-hours";
+    static final int RAPID_HOURS = 24;
 
     private final PatientOutcomeProcessor patients;
     private final Set<String> conditionsOfInterest;
@@ -56,6 +60,7 @@ public final class CohortOutcomeProcessor {
             rates.put("response-" + timepoint, new Accumulator());
             rates.put("remission-" + timepoint, new Accumulator());
         }
+        rates.put(RAPID_RESPONSE, new Accumulator());
         List<Integer> changes = new ArrayList<>();
         List<Integer> baselines = new ArrayList<>();
         int treated = 0;
@@ -98,6 +103,10 @@ public final class CohortOutcomeProcessor {
                 rates.get("remission-" + timepoint).add(strata, remissionDefined,
                         remissionDefined && at.value() <= instrument.thresholds().remissionMax());
             }
+            // Rapid response: the earliest score within 24 h of the first session (RapidResponses' window), with a baseline.
+            Point early = isEvaluable ? patients.rapidResponses().afterFirstSession(scores.points(), course, RAPID_HOURS) : null;
+            Boolean rapid = early == null ? null : RapidResponses.response(instrument, scores.baseline().value(), early.value());
+            rates.get(RAPID_RESPONSE).add(strata, rapid != null, Boolean.TRUE.equals(rapid));
         }
         List<Rate> result = new ArrayList<>();
         rates.forEach((name, accumulator) -> result.add(new Rate(name, accumulator.overall, accumulator.strata)));

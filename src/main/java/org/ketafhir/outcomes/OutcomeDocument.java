@@ -188,6 +188,13 @@ final class OutcomeDocument {
         if (o.lossOfResponse() != null) {
             row(html, "Loss of response", yesNo(o.lossOfResponse()));
         }
+        for (PatientOutcome.RapidScore rapid : o.rapidResponse()) {
+            if (rapid.point() != null) {
+                row(html, "Session " + rapid.session() + ", within " + rapid.windowHours() + " h",
+                        rapid.point().value() + " (" + (rapid.point().dateOnly() ? day(rapid.point().at()) + ", date only" : rapid.point().at().toString())
+                                + "); response " + yesNo(rapid.response()));
+            }
+        }
         return html.append("</table>").toString();
     }
 

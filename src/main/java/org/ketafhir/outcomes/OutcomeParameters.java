@@ -70,6 +70,8 @@ final class OutcomeParameters {
         part(used, "inductionDays", new IntegerType(rules.inductionDays()));
         part(used, "lossOfResponseConsecutive", new IntegerType(rules.lossOfResponseConsecutive()));
         part(used, "timepointToleranceDays", new IntegerType(rules.timepointToleranceDays()));
+        rules.rapidResponseHours().forEach(h -> part(used, "rapidResponseHours", new IntegerType(h)));
+        part(used, "rapidResponseSessions", new IntegerType(rules.rapidResponseSessions()));
         return parameters;
     }
 
@@ -113,6 +115,21 @@ final class OutcomeParameters {
         integer(part, "remissionThreshold", o.remissionThreshold());
         if (o.remissionThreshold() != null) {
             integer(part, "remissionBaselineMin", instrument.remissionBaselineMin());
+        }
+        for (PatientOutcome.RapidScore rapid : o.rapidResponse()) {
+            ParametersParameterComponent p = part.addPart().setName("rapidResponse");
+            part(p, "session", new IntegerType(rapid.session()));
+            part(p, "sessionDate", dateTime(rapid.sessionStart()));
+            part(p, "windowHours", new IntegerType(rapid.windowHours()));
+            if (rapid.point() != null) {
+                part(p, "value", new IntegerType(rapid.point().value()));
+                part(p, "date", dateTime(rapid.point().at()));
+                if (rapid.point().dateOnly()) {
+                    part(p, "dateOnly", new BooleanType(true));
+                }
+            }
+            bool(p, "response", rapid.response());
+            bool(p, "remission", rapid.remission());
         }
         part(part, "assessments", new IntegerType(o.points().size()));
         if (series) {

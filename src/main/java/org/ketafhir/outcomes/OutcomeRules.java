@@ -16,6 +16,8 @@ import java.util.List;
  * @param suicidalIdeationPositiveAt  the suicidal-ideation item is positive at this weight or above
  * @param dissociationScore           the score code (system|code) reported as peak dissociation
  * @param sessionWindows              the dosing rules' windows that assign a vital sign to a session
+ * @param rapidResponseHours          rapid response: windows in hours after a session start, each from the previous one
+ * @param rapidResponseSessions       rapid response is reported after each of this many first sessions
  */
 public record OutcomeRules(
         int baselineWindowDays,
@@ -27,16 +29,20 @@ public record OutcomeRules(
         List<Integer> cohortMonths,
         int suicidalIdeationPositiveAt,
         String dissociationScore,
-        SessionWindows sessionWindows) {
+        SessionWindows sessionWindows,
+        List<Integer> rapidResponseHours,
+        int rapidResponseSessions) {
 
     public OutcomeRules {
         durabilityWeeks = List.copyOf(durabilityWeeks);
         cohortMonths = List.copyOf(cohortMonths);
+        rapidResponseHours = rapidResponseHours.stream().sorted().distinct().toList();
     }
 
     /** The defaults of the domain reference. */
     public static OutcomeRules defaults() {
         return new OutcomeRules(14, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1,
-                "http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument|cadss-total", SessionWindows.defaults());
+                "http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument|cadss-total", SessionWindows.defaults(),
+                List.of(4, 24), 2);
     }
 }

@@ -20,8 +20,24 @@ public record PatientOutcome(
         List<Instant> psychotherapySessions,
         Safety safety) {
 
-    /** A score at a time, and the resource it was read from. */
-    public record Point(Instant at, int value, String source) {}
+    /**
+     * A score at a time, and the resource it was read from. A score timed only by a date ({@code dateOnly}) is at the
+     * start of that day (UTC).
+     */
+    public record Point(Instant at, int value, String source, boolean dateOnly) {}
+
+    /**
+     * Rapid response: the earliest score in one window after one of the first sessions.
+     *
+     * @param session       the session's number (1 = the first session)
+     * @param sessionStart  its start
+     * @param windowHours   the window's end, in hours after the start (it begins where the previous window ends)
+     * @param point         the earliest score in the window, or null when there is none
+     * @param response      whether it meets the response criterion against the baseline (null: not known)
+     * @param remission     whether it is a remission (null: not evaluable for remission)
+     */
+    public record RapidScore(
+            int session, Instant sessionStart, int windowHours, Point point, Boolean response, Boolean remission) {}
 
     /**
      * The course of one instrument. {@code remissionEvaluable} is false when the baseline is below the instrument's
@@ -48,7 +64,8 @@ public record PatientOutcome(
             Instant lossOfResponseAt,
             BigDecimal responseThreshold,
             Integer remissionThreshold,
-            Boolean remissionEvaluable) {}
+            Boolean remissionEvaluable,
+            List<RapidScore> rapidResponse) {}
 
     /** Suicidal-ideation item over the course: positive at baseline, at the latest screen, resolved. */
     public record SuicidalIdeation(

@@ -38,14 +38,20 @@ public final class PatientOutcomeProcessor {
 
     private final OutcomeInstruments instruments;
     private final OutcomeRules rules;
+    private final RapidResponses rapid;
 
     public PatientOutcomeProcessor(OutcomeInstruments instruments, OutcomeRules rules) {
         this.instruments = Objects.requireNonNull(instruments, "instruments");
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.rapid = new RapidResponses(rules.rapidResponseHours(), rules.rapidResponseSessions());
     }
 
     public OutcomeRules rules() {
         return rules;
+    }
+
+    RapidResponses rapidResponses() {
+        return rapid;
     }
 
     /**
@@ -112,7 +118,8 @@ public final class PatientOutcomeProcessor {
             if (fact.kind() == kind && fact.at() != null && fact.value1() != null) {
                 // The same score sent twice (a derived Observation and the sender's own) counts once.
                 byCode.computeIfAbsent(fact.code(), c -> new TreeMap<>())
-                        .put(fact.at(), new Point(fact.at(), (int) Math.round(fact.value1()), fact.source()));
+                        .put(fact.at(), new Point(fact.at(), (int) Math.round(fact.value1()), fact.source(),
+                                OutcomeFact.DATE_ONLY.equals(fact.status())));
             }
         }
         return byCode.entrySet().stream().collect(Collectors.toMap(
@@ -149,7 +156,8 @@ public final class PatientOutcomeProcessor {
             return new InstrumentOutcome(instrument, series, baseline, latest, false, null, null, null, null, null, null,
                     null, null, null, null, Map.of(), null, null,
                     baseline == null ? null : responseThreshold(baseline.value(), t), t.remissionMax(),
-                    baseline == null || t.remissionMax() == null ? null : instrument.remissionEvaluable(baseline.value()));
+                    baseline == null || t.remissionMax() == null ? null : instrument.remissionEvaluable(baseline.value()),
+                    rapid.of(instrument, baseline == null ? null : baseline.value(), series, sessions));
         }
         int b = baseline.value();
         int l = latest.value();
@@ -187,7 +195,8 @@ public final class PatientOutcomeProcessor {
                 loss == null ? null : loss.at(),
                 responseThreshold(b, t),
                 t.remissionMax(),
-                remissionEvaluable);
+                remissionEvaluable,
+                rapid.of(instrument, b, series, sessions));
     }
 
     /** A fall of at least the instrument's share of the baseline: (b - l) >= share x b, in exact arithmetic. */

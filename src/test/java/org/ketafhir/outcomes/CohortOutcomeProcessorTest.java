@@ -111,6 +111,31 @@ class CohortOutcomeProcessorTest {
     }
 
     @Test
+    void shouldComputeTheRapidResponseRateAt24Hours() {
+        // The first session is day 0 09:00; the 24 h window is (13:00, day 1 09:00] (after the 4 h window).
+        Map<String, List<OutcomeFact>> facts = new LinkedHashMap<>();
+        for (Course course : List.of(
+                // 20 -> 9 at +20 h: 11 >= 10, responds.
+                new Course("a").ivInduction(null).phq9(-1, 20).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofHours(20)), 9),
+                // 18 -> 12 at exactly +24 h: 6 < 9, does not respond.
+                new Course("b").ivInduction(null).phq9(-1, 18).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofHours(24)), 12),
+                // +24 h 1 min: just outside the window; not in the denominator.
+                new Course("c").ivInduction(null).phq9(-1, 20).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofMinutes(24 * 60 + 1)), 5),
+                // baseline 0: response undefined; not in the denominator.
+                new Course("d").ivInduction(null).phq9(-1, 0).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofHours(10)), 0),
+                // +3 h: in the 4 h window only; not in the 24 h denominator.
+                new Course("e").ivInduction(null).phq9(-1, 16).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofHours(3)), 8))) {
+            facts.put(course.patient(), course.facts());
+        }
+        CohortOutcome outcome = cohorts.summarise(phq9, facts, CohortFilter.none());
+        // n/N = 1/2 (a of a and b), of 5 treated.
+        assertThat(rate(outcome, "response-24-hours")).isEqualTo(new Counts(5, 2, 1));
+        assertThat(rate(outcome, "response-24-hours").score()).isEqualByComparingTo("0.5");
+        // None of the five hand-built patients of the other tests has a score within 24 h of the first session.
+        assertThat(rate(cohorts.summarise(phq9, cohort(), CohortFilter.none()), "response-24-hours")).isEqualTo(new Counts(5, 0, 0));
+    }
+
+    @Test
     void shouldComputeChangeStatistics() {
         CohortOutcome outcome = cohorts.summarise(phq9, cohort(), CohortFilter.none());
         // Changes 16, 4, -5, 6: mean 21 / 4 = 5.25; median (4 + 6) / 2 = 5.0.

@@ -168,7 +168,7 @@ class PatientOutcomeProcessorTest {
     @Test
     void shouldUseAWiderBaselineWindowWhenConfigured() {
         OutcomeRules wide = new OutcomeRules(21, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS,
-                SessionWindows.defaults());
+                SessionWindows.defaults(), List.of(4, 24), 2);
         Course course = Cases.noBaselineInWindow();
         InstrumentOutcome phq9 = new PatientOutcomeProcessor(INSTRUMENTS, wide)
                 .summarise(course.patient(), course.facts(), null, null, null, Set.of()).instruments().get(0);
@@ -317,7 +317,7 @@ class PatientOutcomeProcessorTest {
     void shouldReadTheWindowsFromTheDosingSettings() {
         // A 30-minute pre-dose window and 30 minutes of observation: 08:30-09:00 before, to max(10:00, 10:10) = 10:10 after.
         OutcomeRules narrow = new OutcomeRules(14, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS,
-                new SessionWindows(30, 60, 30));
+                new SessionWindows(30, 60, 30), List.of(4, 24), 2);
         Instant start = Course.DAY_0;
         Course course = Cases.responderRemittingAtSession4()
                 .bloodPressureUnlinked(start.minus(Duration.ofMinutes(31)), 139, 85)   // 08:29: outside
