@@ -1,10 +1,11 @@
 package org.ketafhir.outcomes;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -15,6 +16,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.Composition.SectionComponent;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Reference;
@@ -106,26 +108,38 @@ final class OutcomeDocument {
         bundle.setTimestamp(Date.from(now));
         bundle.addEntry().setFullUrl("urn:uuid:" + composition.getIdElement().getIdPart()).setResource(composition);
         bundle.addEntry().setFullUrl("urn:uuid:" + author.getIdElement().getIdPart()).setResource(author);
-        List<String> missing = new ArrayList<>();
+        Map<String, Resource> found = new HashMap<>();
         for (String reference : cited) {
             IBaseResource resource = read.apply(reference);
-            if (resource == null) {
-                missing.add(reference);
-                continue;
+            if (resource != null) {
+                // Its id made absolute: the Composition's references below are written from it, as this URL.
+                Resource stored = (Resource) resource;
+                stored.setId(new IdType(root + "/" + reference));
+                found.put(root + "/" + reference, stored);
+                bundle.addEntry().setFullUrl(root + "/" + reference).setResource(stored);
             }
-            bundle.addEntry().setFullUrl(root + "/" + reference).setResource((Resource) resource);
         }
+        // The Composition's fullUrl is a urn:uuid, against which a relative reference resolves to nothing (R4 2.36.4.1),
+        // so it must cite by absolute URL. A server's parser writes a reference string on its own base as relative; a
+        // reference that holds its target is written from the target's (absolute) id instead.
+        bind(composition.getSubject(), found);
         // A cited resource that could not be read (deleted since) must not stay referenced from the document.
-        if (!missing.isEmpty()) {
-            List<String> gone = missing.stream().map(reference -> root + "/" + reference).toList();
-            composition.getSection().forEach(s -> prune(s, gone));
-        }
+        composition.getSection().forEach(s -> bind(s, found));
         return bundle;
     }
 
-    private static void prune(SectionComponent section, List<String> missing) {
-        section.getEntry().removeIf(r -> missing.contains(r.getReference()));
-        section.getSection().forEach(s -> prune(s, missing));
+    private static void bind(SectionComponent section, Map<String, Resource> found) {
+        section.getEntry().removeIf(r -> !found.containsKey(r.getReference()));
+        section.getEntry().forEach(r -> bind(r, found));
+        section.getSection().forEach(s -> bind(s, found));
+    }
+
+    private static void bind(Reference reference, Map<String, Resource> found) {
+        Resource target = found.get(reference.getReference());
+        if (target != null) {
+            reference.setReferenceElement((org.hl7.fhir.r4.model.StringType) null);
+            reference.setResource(target);
+        }
     }
 
     private static SectionComponent section(Composition composition, String code, String title) {
