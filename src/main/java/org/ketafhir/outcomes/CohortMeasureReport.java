@@ -71,6 +71,11 @@ final class CohortMeasureReport {
                 }
             });
         }
+        // Non-completers have no end of induction: the end-of-induction rates leave them out, this group counts them.
+        MeasureReportGroupComponent notCompleted = report.addGroup().setCode(code("induction-not-completed"));
+        Counts incomplete = new Counts(outcome.treated(), outcome.treated(), outcome.inductionNotCompleted());
+        populations(notCompleted, incomplete);
+        score(incomplete.score(), notCompleted);
         statistic(report, "change-mean", outcome.meanChange(), outcome.evaluable());
         statistic(report, "change-median", outcome.medianChange(), outcome.evaluable());
         statistic(report, "effect-size", outcome.effectSize(), outcome.evaluable());

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param evaluable    of them, patients with a baseline and a later score
  * @param sessions     dosing sessions of the treated patients
  * @param adverseEvents adverse events of the treated patients
+ * @param inductionNotCompleted treated patients who did not complete induction (so have no end-of-induction rate)
  */
 public record CohortOutcome(
         OutcomeInstrument instrument,
@@ -26,7 +27,8 @@ public record CohortOutcome(
         int treated,
         int evaluable,
         int sessions,
-        int adverseEvents) {
+        int adverseEvents,
+        int inductionNotCompleted) {
 
     /**
      * A rate with its populations, overall and per stratum.

@@ -26,11 +26,18 @@ import org.ketafhir.outcomes.PatientOutcome.Session;
  * <p>Rules, as the Measure states them: treated = patients with a dosing session who match the filters (all their
  * sessions form one course); evaluable = treated with a baseline and a later score; a response rate's denominator
  * also leaves out baselines of 0 (percent change undefined). At a time point (end of induction, n months after the
- * first session) a patient is evaluable when a score lies within the tolerance of it, and that score decides.
+ * first session) a patient is evaluable when a score lies within the tolerance of it, and that score decides; only
+ * patients who completed induction have an end of induction, the others are counted as not completing it. A
+ * remission rate's denominator takes only baselines at or above the instrument's remission denominator (CMS159 for
+ * PHQ-9: index score above 9). Rapid response (response-24-hours): evaluable patients with a score in the window
+ * ending 24 hours after the first session start (see {@link RapidResponses}) and a baseline above 0.
  */
 public final class CohortOutcomeProcessor {
 
     static final List<String> STRATIFIERS = List.of("condition", "route", "baseline-severity", "psychotherapy");
+    /** The guide's Measure names this group (response 24 h after the first session); the hours are not a setting. */
+    static final String RAPID_RESPONSE = "response-24-hours";
+    static final int RAPID_HOURS = 24;
 
     private final PatientOutcomeProcessor patients;
     private final Set<String> conditionsOfInterest;
@@ -53,12 +60,14 @@ public final class CohortOutcomeProcessor {
             rates.put("response-" + timepoint, new Accumulator());
             rates.put("remission-" + timepoint, new Accumulator());
         }
+        rates.put(RAPID_RESPONSE, new Accumulator());
         List<Integer> changes = new ArrayList<>();
         List<Integer> baselines = new ArrayList<>();
         int treated = 0;
         int evaluable = 0;
         int sessions = 0;
         int adverseEvents = 0;
+        int inductionNotCompleted = 0;
         Set<String> code = Set.of(instrument.codeToken());
         for (Map.Entry<String, List<OutcomeFact>> entry : new TreeMap<>(factsByPatient).entrySet()) {
             if (filter.members() != null && !filter.members().contains(entry.getKey())) {
@@ -76,6 +85,7 @@ public final class CohortOutcomeProcessor {
             treated++;
             sessions += course.size();
             adverseEvents += outcome.safety().adverseEvents();
+            inductionNotCompleted += outcome.exposure().inductionCompleted() ? 0 : 1;
             Map<String, Set<String>> strata = strata(entry.getValue(), outcome, scores);
             boolean isEvaluable = scores != null && scores.evaluable();
             if (isEvaluable) {
@@ -87,17 +97,21 @@ public final class CohortOutcomeProcessor {
                 Point at = isEvaluable ? pointAt(timepoint, scores, outcome) : null;
                 int baseline = scores == null || scores.baseline() == null ? 0 : scores.baseline().value();
                 boolean responseDefined = at != null && instrument.thresholds().responseDecrease() != null && baseline > 0;
-                boolean remissionDefined = at != null && instrument.thresholds().remissionMax() != null;
+                boolean remissionDefined = at != null && instrument.remissionEvaluable(baseline);
                 rates.get("response-" + timepoint).add(strata, responseDefined,
                         responseDefined && PatientOutcomeProcessor.responds(baseline, at.value(), instrument.thresholds()));
                 rates.get("remission-" + timepoint).add(strata, remissionDefined,
                         remissionDefined && at.value() <= instrument.thresholds().remissionMax());
             }
+            // Rapid response: the earliest score within 24 h of the first session (RapidResponses' window), with a baseline.
+            Point early = isEvaluable ? patients.rapidResponses().afterFirstSession(scores.points(), course, RAPID_HOURS) : null;
+            Boolean rapid = early == null ? null : RapidResponses.response(instrument, scores.baseline().value(), early.value());
+            rates.get(RAPID_RESPONSE).add(strata, rapid != null, Boolean.TRUE.equals(rapid));
         }
         List<Rate> result = new ArrayList<>();
         rates.forEach((name, accumulator) -> result.add(new Rate(name, accumulator.overall, accumulator.strata)));
         return new CohortOutcome(instrument, result, mean(changes), median(changes), effectSize(changes, baselines),
-                treated, evaluable, sessions, adverseEvents);
+                treated, evaluable, sessions, adverseEvents, inductionNotCompleted);
     }
 
     private Point pointAt(String timepoint, InstrumentOutcome scores, PatientOutcome outcome) {
@@ -109,6 +123,9 @@ public final class CohortOutcomeProcessor {
         Instant target;
         if (timepoint.equals("end-of-induction")) {
             target = outcome.exposure().endOfInduction();
+            if (target == null) {
+                return null; // induction not completed: no end of induction to assess at
+            }
         } else {
             int months = Integer.parseInt(timepoint.substring(0, timepoint.indexOf('-')));
             target = first.atZone(ZoneOffset.UTC).plusMonths(months).toInstant();

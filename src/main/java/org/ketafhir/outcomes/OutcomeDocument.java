@@ -1,10 +1,11 @@
 package org.ketafhir.outcomes;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -15,6 +16,7 @@ import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Composition;
 import org.hl7.fhir.r4.model.Composition.SectionComponent;
 import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Reference;
@@ -41,9 +43,16 @@ final class OutcomeDocument {
     }
 
     /**
+     * R4 requires a document entry's fullUrl to be absolute (bdl-7, and "fullUrl ... absolute URL or URN"): a stored
+     * resource is named by its URL on this server, a generated one (Composition, Device) by a urn:uuid. The Composition
+     * cites the stored resources by the same absolute URLs, so every reference resolves inside the Bundle.
+     *
+     * @param base the server's FHIR base URL, absolute ({@code https://clinic.example/fhir})
      * @param read reads a cited resource ({@code Observation/1}); returns null when it is gone, and it is then left out
      */
-    Bundle write(PatientOutcome outcome, Instant now, Function<String, IBaseResource> read) {
+    Bundle write(PatientOutcome outcome, Instant now, String base, Function<String, IBaseResource> read) {
+        String root = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        Function<String, Reference> cite = relative -> new Reference(root + "/" + relative);
         Composition composition = new Composition();
         composition.setId(UUID.randomUUID().toString());
         composition.setStatus(Composition.CompositionStatus.FINAL);
@@ -51,7 +60,7 @@ final class OutcomeDocument {
         composition.setType(new CodeableConcept(new Coding(LOINC, "11506-3", "Progress note")));
         composition.setDate(Date.from(now));
         composition.setTitle("Ketamine treatment outcome summary");
-        composition.setSubject(new Reference("Patient/" + outcome.patientId()));
+        composition.setSubject(cite.apply("Patient/" + outcome.patientId()));
         Device author = new Device();
         author.setId(UUID.randomUUID().toString());
         author.addDeviceName().setName("KetaFHIR outcome summary").setType(org.hl7.fhir.r4.model.Device.DeviceNameType.MANUFACTURERNAME);
@@ -62,13 +71,13 @@ final class OutcomeDocument {
         SectionComponent course = section(composition, "treatment-course", "Treatment course");
         course.setText(narrative(courseText(outcome)));
         if (outcome.courseId() != null) {
-            course.addEntry(new Reference("CarePlan/" + outcome.courseId()));
+            course.addEntry(cite.apply("CarePlan/" + outcome.courseId()));
             cited.add("CarePlan/" + outcome.courseId());
         }
         SectionComponent exposure = section(composition, "dosing-exposure", "Dosing exposure");
         exposure.setText(narrative(exposureText(outcome)));
         for (Session session : outcome.exposure().sessions()) {
-            exposure.addEntry(new Reference("MedicationAdministration/" + session.id()));
+            exposure.addEntry(cite.apply("MedicationAdministration/" + session.id()));
             cited.add("MedicationAdministration/" + session.id());
         }
         SectionComponent outcomes = section(composition, "outcomes", "Outcomes");
@@ -80,7 +89,7 @@ final class OutcomeDocument {
             sub.setCode(new CodeableConcept(instrument.instrument().code().copy()));
             sub.setText(narrative(instrumentText(instrument)));
             instrument.points().stream().map(PatientOutcome.Point::source).filter(s -> s != null).forEach(source -> {
-                sub.addEntry(new Reference(source));
+                sub.addEntry(cite.apply(source));
                 cited.add(source);
             });
         }
@@ -88,7 +97,7 @@ final class OutcomeDocument {
         safety.setText(narrative(safetyText(outcome)));
         for (SafetyEvent event : outcome.safety().events()) {
             if (event.source() != null && !event.kind().equals("stopped-early")) {
-                safety.addEntry(new Reference(event.source()));
+                safety.addEntry(cite.apply(event.source()));
                 cited.add(event.source());
             }
         }
@@ -99,25 +108,38 @@ final class OutcomeDocument {
         bundle.setTimestamp(Date.from(now));
         bundle.addEntry().setFullUrl("urn:uuid:" + composition.getIdElement().getIdPart()).setResource(composition);
         bundle.addEntry().setFullUrl("urn:uuid:" + author.getIdElement().getIdPart()).setResource(author);
-        List<String> missing = new ArrayList<>();
+        Map<String, Resource> found = new HashMap<>();
         for (String reference : cited) {
             IBaseResource resource = read.apply(reference);
-            if (resource == null) {
-                missing.add(reference);
-                continue;
+            if (resource != null) {
+                // Its id made absolute: the Composition's references below are written from it, as this URL.
+                Resource stored = (Resource) resource;
+                stored.setId(new IdType(root + "/" + reference));
+                found.put(root + "/" + reference, stored);
+                bundle.addEntry().setFullUrl(root + "/" + reference).setResource(stored);
             }
-            bundle.addEntry().setFullUrl(reference).setResource((Resource) resource);
         }
+        // The Composition's fullUrl is a urn:uuid, against which a relative reference resolves to nothing (R4 2.36.4.1),
+        // so it must cite by absolute URL. A server's parser writes a reference string on its own base as relative; a
+        // reference that holds its target is written from the target's (absolute) id instead.
+        bind(composition.getSubject(), found);
         // A cited resource that could not be read (deleted since) must not stay referenced from the document.
-        if (!missing.isEmpty()) {
-            composition.getSection().forEach(s -> prune(s, missing));
-        }
+        composition.getSection().forEach(s -> bind(s, found));
         return bundle;
     }
 
-    private static void prune(SectionComponent section, List<String> missing) {
-        section.getEntry().removeIf(r -> missing.contains(r.getReference()));
-        section.getSection().forEach(s -> prune(s, missing));
+    private static void bind(SectionComponent section, Map<String, Resource> found) {
+        section.getEntry().removeIf(r -> !found.containsKey(r.getReference()));
+        section.getEntry().forEach(r -> bind(r, found));
+        section.getSection().forEach(s -> bind(s, found));
+    }
+
+    private static void bind(Reference reference, Map<String, Resource> found) {
+        Resource target = found.get(reference.getReference());
+        if (target != null) {
+            reference.setReferenceElement((org.hl7.fhir.r4.model.StringType) null);
+            reference.setResource(target);
+        }
     }
 
     private static SectionComponent section(Composition composition, String code, String title) {
@@ -142,7 +164,9 @@ final class OutcomeDocument {
                     .append(esc(day(outcome.exposure().last())));
         }
         html.append("; ").append(outcome.psychotherapySessions().size()).append(" psychotherapy session(s).");
-        html.append(outcome.exposure().inductionCompleted() ? " Induction completed." : " Induction not completed.");
+        html.append(outcome.exposure().inductionCompleted()
+                ? " Induction completed on " + esc(day(outcome.exposure().endOfInduction())) + "."
+                : " Induction not completed: no end of induction.");
         return html.append("</p>").toString();
     }
 
@@ -165,7 +189,10 @@ final class OutcomeDocument {
         row(html, "Change", o.absoluteChange() == null ? "not evaluable"
                 : o.absoluteChange() + (o.percentChange() == null ? "" : " points (" + o.percentChange().toPlainString() + " %)"));
         row(html, "Response", yesNo(o.response()));
-        row(html, "Remission", yesNo(o.remission()));
+        row(html, "Remission", Boolean.FALSE.equals(o.remissionEvaluable())
+                ? "not evaluable (baseline " + (o.instrument().remissionBaselineMin() == null ? "already in remission"
+                        : "below " + o.instrument().remissionBaselineMin()) + ")"
+                : yesNo(o.remission()));
         if (o.daysToFirstResponse() != null) {
             row(html, "First response", "day " + o.daysToFirstResponse() + ", after " + o.sessionsToFirstResponse() + " session(s)");
         }
@@ -174,6 +201,13 @@ final class OutcomeDocument {
         }
         if (o.lossOfResponse() != null) {
             row(html, "Loss of response", yesNo(o.lossOfResponse()));
+        }
+        for (PatientOutcome.RapidScore rapid : o.rapidResponse()) {
+            if (rapid.point() != null) {
+                row(html, "Session " + rapid.session() + ", within " + rapid.windowHours() + " h",
+                        rapid.point().value() + " (" + (rapid.point().dateOnly() ? day(rapid.point().at()) + ", date only" : rapid.point().at().toString())
+                                + "); response " + yesNo(rapid.response()));
+            }
         }
         return html.append("</table>").toString();
     }

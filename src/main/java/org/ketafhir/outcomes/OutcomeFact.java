@@ -15,7 +15,8 @@ import java.time.Instant;
  * @param value1    the main number (score, dose in mg, systolic)
  * @param value2    a second number (mg/kg, diastolic)
  * @param ref       a related resource id (the session a reading belongs to)
- * @param status    the resource's status where it matters (a session stopped early)
+ * @param status    the resource's status where it matters (a session stopped early); for a score, {@link #DATE_ONLY}
+ *                  when it is timed by a date only
  * @param source    the resource the row came from ({@code Observation/123}); set when read back from the index
  */
 public record OutcomeFact(
@@ -30,6 +31,9 @@ public record OutcomeFact(
         String ref,
         String status,
         String source) {
+
+    /** The status of a score timed by a date only: {@code at} is then the start of that day (UTC). */
+    static final String DATE_ONLY = "date";
 
     static OutcomeFact of(FactKind kind, String patientId, Instant at) {
         return new OutcomeFact(kind, patientId, null, null, at, null, null, null, null, null, null);

@@ -92,8 +92,10 @@ final class OutcomeFactExtractor {
             String token = OutcomeCodes.token(coding);
             Optional<OutcomeInstrument> instrument = instruments.byScoreCode(token);
             if (instrument.isPresent()) {
-                number(observation.getValue()).ifPresent(value -> facts.add(OutcomeFact.of(FactKind.SCORE, patient, at)
-                        .withCode(token).withValues(value, null).withRef(session)));
+                Instant day = dayOnly(observation.getEffective());
+                number(observation.getValue()).ifPresent(value -> facts.add(OutcomeFact.of(FactKind.SCORE, patient, day != null ? day : at)
+                        .withCode(token).withValues(value, null).withRef(session)
+                        .withStatus(day != null ? OutcomeFact.DATE_ONLY : null)));
                 return;
             }
             if (token.equals(codes.suicidalIdeationItem())) {
@@ -300,6 +302,20 @@ final class OutcomeFactExtractor {
         }
         if ("g".equals(unit)) {
             return value.movePointRight(3).doubleValue();
+        }
+        return null;
+    }
+
+    /**
+     * The start of the day (UTC) of a dateTime given to the day or coarser ({@code 2026-01-06}), else null: such a score
+     * counts by its date, whatever the server's time zone.
+     */
+    static Instant dayOnly(Type effective) {
+        if (effective instanceof org.hl7.fhir.r4.model.DateTimeType dateTime && dateTime.getValue() != null
+                && dateTime.getPrecision().ordinal() <= ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY.ordinal()) {
+            int month = dateTime.getPrecision() == ca.uhn.fhir.model.api.TemporalPrecisionEnum.YEAR ? 1 : dateTime.getMonth() + 1;
+            int day = dateTime.getPrecision() == ca.uhn.fhir.model.api.TemporalPrecisionEnum.DAY ? dateTime.getDay() : 1;
+            return java.time.LocalDate.of(dateTime.getYear(), month, day).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
         }
         return null;
     }

@@ -18,7 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class OutcomeIndex {
 
     /** Bump when the extraction changes, so that existing indexes are rebuilt from the resources on the next start. */
-    static final int FORMAT = 1;
+    static final int FORMAT = 2; // 2: a score timed by a date only is marked (STATUS 'date') and set to 00:00 UTC
 
     private static final int[] ROW_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.VARCHAR, Types.VARCHAR,
         Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.DOUBLE, Types.DOUBLE, Types.VARCHAR, Types.VARCHAR};

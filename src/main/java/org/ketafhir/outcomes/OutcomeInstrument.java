@@ -16,9 +16,12 @@ import org.ketafhir.scoring.SeverityBand;
  * @param code          the total-score code
  * @param bands         the severity bands
  * @param thresholds    response, remission, meaningful-change and worsening thresholds (any may be null)
+ * @param remissionBaselineMin the lowest baseline counted for remission (extension instrument-remission-denominator),
+ *                      or null when the Questionnaire declares none
  */
 public record OutcomeInstrument(
-        String id, String questionnaire, String title, Coding code, List<SeverityBand> bands, OutcomeThresholds thresholds) {
+        String id, String questionnaire, String title, Coding code, List<SeverityBand> bands, OutcomeThresholds thresholds,
+        Integer remissionBaselineMin) {
 
     public OutcomeInstrument {
         bands = List.copyOf(bands);
@@ -30,6 +33,19 @@ public record OutcomeInstrument(
 
     public Optional<SeverityBand> bandFor(int value) {
         return bands.stream().filter(b -> b.contains(value)).findFirst();
+    }
+
+    /**
+     * Whether a patient with this baseline can be counted for remission: the instrument has a remission threshold and the
+     * baseline is at least its remission denominator's baselineMin; without one, above the remission threshold (a
+     * baseline already in remission cannot remit).
+     */
+    public boolean remissionEvaluable(int baseline) {
+        Integer max = thresholds.remissionMax();
+        if (max == null) {
+            return false;
+        }
+        return remissionBaselineMin != null ? baseline >= remissionBaselineMin : baseline > max;
     }
 
     /** Whether the instrument measures an outcome (it has any change threshold), rather than a session state (CADSS). */

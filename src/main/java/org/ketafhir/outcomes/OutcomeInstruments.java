@@ -1,13 +1,18 @@
 package org.ketafhir.outcomes;
 
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Questionnaire;
 import org.ketafhir.scoring.Instrument;
 import org.ketafhir.scoring.InstrumentCatalog;
+import org.ketafhir.scoring.InstrumentDefinitionException;
+import org.ketafhir.scoring.QuestionnaireLoader;
 import org.ketafhir.scoring.ScoreDefinition;
 import org.ketafhir.scoring.ScoredItem;
 
@@ -18,8 +23,19 @@ public final class OutcomeInstruments {
     private final Map<String, OutcomeInstrument> byName = new LinkedHashMap<>();
     private final InstrumentCatalog catalog;
 
-    public OutcomeInstruments(InstrumentCatalog catalog) {
+    /** The catalog and the remission denominators of the guide's Questionnaires on the classpath. */
+    public static OutcomeInstruments fromClasspath(InstrumentCatalog catalog) {
+        return new OutcomeInstruments(catalog, QuestionnaireLoader.fromClasspath());
+    }
+
+    /**
+     * @param questionnaires the Questionnaires the catalog was built from, read for their remission denominators
+     * @throws InstrumentDefinitionException when a remission denominator is malformed or names no score of the catalog
+     */
+    public OutcomeInstruments(InstrumentCatalog catalog, Collection<Questionnaire> questionnaires) {
         this.catalog = catalog;
+        Map<String, Integer> denominators = RemissionDenominators.read(questionnaires);
+        Set<String> unused = new HashSet<>(denominators.keySet());
         for (Instrument instrument : catalog.instruments()) {
             if (instrument.scores().isEmpty()) {
                 continue; // a screener (C-SSRS) raises signals but has no total
@@ -28,11 +44,16 @@ public final class OutcomeInstruments {
             ScoreDefinition total = instrument.scores().get(0);
             String url = instrument.url();
             String id = url.substring(url.lastIndexOf('/') + 1);
-            OutcomeInstrument outcome = new OutcomeInstrument(
-                    id, url, instrument.title(), total.code().copy(), total.bands(), total.thresholds());
+            OutcomeInstrument outcome = new OutcomeInstrument(id, url, instrument.title(), total.code().copy(),
+                    total.bands(), total.thresholds(), denominators.get(OutcomeCodes.token(total.code())));
+            unused.remove(outcome.codeToken());
             byScoreCode.put(outcome.codeToken(), outcome);
             byName.put(id, outcome);
             byName.put(url, outcome);
+        }
+        if (!unused.isEmpty()) {
+            throw new InstrumentDefinitionException("instrument-remission-denominator names " + unused
+                    + ", which is not the total score of an instrument of the guide");
         }
     }
 

@@ -70,6 +70,8 @@ final class OutcomeParameters {
         part(used, "inductionDays", new IntegerType(rules.inductionDays()));
         part(used, "lossOfResponseConsecutive", new IntegerType(rules.lossOfResponseConsecutive()));
         part(used, "timepointToleranceDays", new IntegerType(rules.timepointToleranceDays()));
+        rules.rapidResponseHours().forEach(h -> part(used, "rapidResponseHours", new IntegerType(h)));
+        part(used, "rapidResponseSessions", new IntegerType(rules.rapidResponseSessions()));
         return parameters;
     }
 
@@ -92,6 +94,7 @@ final class OutcomeParameters {
             part(part, "percentChange", new DecimalType(o.percentChange()));
         }
         bool(part, "response", o.response());
+        bool(part, "remissionEvaluable", o.remissionEvaluable());
         bool(part, "remission", o.remission());
         bool(part, "meaningfulChange", o.meaningfulChange());
         bool(part, "worsening", o.worsening());
@@ -110,6 +113,24 @@ final class OutcomeParameters {
             part(part, "responseThreshold", new DecimalType(o.responseThreshold()));
         }
         integer(part, "remissionThreshold", o.remissionThreshold());
+        if (o.remissionThreshold() != null) {
+            integer(part, "remissionBaselineMin", instrument.remissionBaselineMin());
+        }
+        for (PatientOutcome.RapidScore rapid : o.rapidResponse()) {
+            ParametersParameterComponent p = part.addPart().setName("rapidResponse");
+            part(p, "session", new IntegerType(rapid.session()));
+            part(p, "sessionDate", dateTime(rapid.sessionStart()));
+            part(p, "windowHours", new IntegerType(rapid.windowHours()));
+            if (rapid.point() != null) {
+                part(p, "value", new IntegerType(rapid.point().value()));
+                part(p, "date", dateTime(rapid.point().at()));
+                if (rapid.point().dateOnly()) {
+                    part(p, "dateOnly", new BooleanType(true));
+                }
+            }
+            bool(p, "response", rapid.response());
+            bool(p, "remission", rapid.remission());
+        }
         part(part, "assessments", new IntegerType(o.points().size()));
         if (series) {
             for (Point point : o.points()) {
@@ -149,6 +170,9 @@ final class OutcomeParameters {
             part(part, "meanDosePerKg", quantity(exposure.meanMgPerKg(), "mg/kg"));
         }
         part(part, "inductionCompleted", new BooleanType(exposure.inductionCompleted()));
+        if (exposure.endOfInduction() != null) {
+            part(part, "endOfInduction", dateTime(exposure.endOfInduction()));
+        }
         if (exposure.first() != null) {
             part(part, "firstSession", dateTime(exposure.first()));
             part(part, "lastSession", dateTime(exposure.last()));

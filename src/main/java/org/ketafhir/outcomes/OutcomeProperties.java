@@ -24,6 +24,8 @@ import org.springframework.validation.annotation.Validated;
  * @param suicidalIdeationItem       the item (system|code) whose answer tracks suicidal ideation
  * @param suicidalIdeationPositiveAt the item is positive at this answer weight or above
  * @param dissociationScore          the score code (system|code) reported as peak dissociation
+ * @param rapidResponseHours         rapid response: windows in hours after a session start (each from the previous one)
+ * @param rapidResponseSessions      rapid response is reported after each of this many first sessions
  */
 @Validated
 @ConfigurationProperties("ketafhir.outcomes")
@@ -42,13 +44,18 @@ record OutcomeProperties(
         @DefaultValue("1") @Positive(message = "ketafhir.outcomes.suicidal-ideation-positive-at must be at least 1") int suicidalIdeationPositiveAt,
         @DefaultValue("http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument|cadss-total")
                 @Pattern(regexp = "[^|]+\\|[^|]+", message = "ketafhir.outcomes.dissociation-score must be system|code")
-                String dissociationScore) {
+                String dissociationScore,
+        @DefaultValue({"4", "24"}) @NotEmpty(message = "ketafhir.outcomes.rapid-response-hours needs at least one window")
+                List<@NotNull @Positive(message = "ketafhir.outcomes.rapid-response-hours takes hours of 1 or more") Integer> rapidResponseHours,
+        @DefaultValue("2") @Positive(message = "ketafhir.outcomes.rapid-response-sessions must be at least 1") int rapidResponseSessions) {
 
-    OutcomeRules rules() {
+    /** @param sessionWindows the dosing rules' reading windows ({@link DosingWindowProperties}) */
+    OutcomeRules rules(SessionWindows sessionWindows) {
         return new OutcomeRules(baselineWindowDays, inductionSessions, inductionDays, durabilityWeeks,
                 lossOfResponseConsecutive, timepointToleranceDays,
                 // The guide's Measure names a group for each of these months; they are not a setting.
-                List.of(3, 6, 12), suicidalIdeationPositiveAt, dissociationScore);
+                List.of(3, 6, 12), suicidalIdeationPositiveAt, dissociationScore, sessionWindows,
+                rapidResponseHours, rapidResponseSessions);
     }
 
     @AssertTrue(message = "ketafhir.outcomes.induction-sessions cannot fit in ketafhir.outcomes.induction-days (one session a day at most)")

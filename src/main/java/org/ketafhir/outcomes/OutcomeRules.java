@@ -15,6 +15,9 @@ import java.util.List;
  * @param cohortMonths                months after the first session at which cohort rates are reported
  * @param suicidalIdeationPositiveAt  the suicidal-ideation item is positive at this weight or above
  * @param dissociationScore           the score code (system|code) reported as peak dissociation
+ * @param sessionWindows              the dosing rules' windows that assign a vital sign to a session
+ * @param rapidResponseHours          rapid response: windows in hours after a session start, each from the previous one
+ * @param rapidResponseSessions       rapid response is reported after each of this many first sessions
  */
 public record OutcomeRules(
         int baselineWindowDays,
@@ -25,16 +28,21 @@ public record OutcomeRules(
         int timepointToleranceDays,
         List<Integer> cohortMonths,
         int suicidalIdeationPositiveAt,
-        String dissociationScore) {
+        String dissociationScore,
+        SessionWindows sessionWindows,
+        List<Integer> rapidResponseHours,
+        int rapidResponseSessions) {
 
     public OutcomeRules {
         durabilityWeeks = List.copyOf(durabilityWeeks);
         cohortMonths = List.copyOf(cohortMonths);
+        rapidResponseHours = rapidResponseHours.stream().sorted().distinct().toList();
     }
 
     /** The defaults of the domain reference. */
     public static OutcomeRules defaults() {
         return new OutcomeRules(14, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1,
-                "http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument|cadss-total");
+                "http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument|cadss-total", SessionWindows.defaults(),
+                List.of(4, 24), 2);
     }
 }

@@ -74,7 +74,8 @@ public final class OutcomeSummaries {
         Set<String> codes = instrumentCodes(instrumentNames);
         PatientOutcome outcome = patients.summarise(patientId, index.forPatient(patientId), courseId, start, end, codes);
         if (document) {
-            return documents.write(outcome, clock.instant(), reference -> readOrNull(reference, request));
+            return documents.write(outcome, clock.instant(), request.getFhirServerBase(),
+                    reference -> readOrNull(reference, request));
         }
         return parameters.write(outcome, patients.rules(), series);
     }

@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "ketafhir.outcomes", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(OutcomeProperties.class)
+@EnableConfigurationProperties({OutcomeProperties.class, DosingWindowProperties.class})
 public class OutcomesConfig {
 
     @Bean
@@ -34,7 +34,7 @@ public class OutcomesConfig {
     /** The scoring capability's catalog when it runs, else the same catalog read from the guide. */
     @Bean
     OutcomeInstruments outcomeInstruments(ObjectProvider<InstrumentCatalog> catalog) {
-        return new OutcomeInstruments(catalog.getIfAvailable(InstrumentCatalog::fromClasspath));
+        return OutcomeInstruments.fromClasspath(catalog.getIfAvailable(InstrumentCatalog::fromClasspath));
     }
 
     @Bean
@@ -60,8 +60,9 @@ public class OutcomesConfig {
 
     @Bean
     OutcomeSummaries outcomeSummaries(OutcomeIndex index, OutcomeInstruments instruments, OutcomeCodes codes,
-            OutcomeProperties properties, DaoRegistry daos) {
-        return new OutcomeSummaries(index, instruments, properties.rules(), codes, daos, Clock.systemUTC());
+            OutcomeProperties properties, DosingWindowProperties dosingWindows, DaoRegistry daos) {
+        return new OutcomeSummaries(index, instruments, properties.rules(dosingWindows.windows()), codes, daos,
+                Clock.systemUTC());
     }
 
     @Bean

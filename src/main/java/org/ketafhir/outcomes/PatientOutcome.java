@@ -20,10 +20,29 @@ public record PatientOutcome(
         List<Instant> psychotherapySessions,
         Safety safety) {
 
-    /** A score at a time, and the resource it was read from. */
-    public record Point(Instant at, int value, String source) {}
+    /**
+     * A score at a time, and the resource it was read from. A score timed only by a date ({@code dateOnly}) is at the
+     * start of that day (UTC).
+     */
+    public record Point(Instant at, int value, String source, boolean dateOnly) {}
 
-    /** The course of one instrument. */
+    /**
+     * Rapid response: the earliest score in one window after one of the first sessions.
+     *
+     * @param session       the session's number (1 = the first session)
+     * @param sessionStart  its start
+     * @param windowHours   the window's end, in hours after the start (it begins where the previous window ends)
+     * @param point         the earliest score in the window, or null when there is none
+     * @param response      whether it meets the response criterion against the baseline (null: not known)
+     * @param remission     whether it is a remission (null: not evaluable for remission)
+     */
+    public record RapidScore(
+            int session, Instant sessionStart, int windowHours, Point point, Boolean response, Boolean remission) {}
+
+    /**
+     * The course of one instrument. {@code remissionEvaluable} is false when the baseline is below the instrument's
+     * remission denominator (PHQ-9: 10, CMS159); remission and days / sessions to remission are then null.
+     */
     public record InstrumentOutcome(
             OutcomeInstrument instrument,
             List<Point> points,
@@ -44,16 +63,22 @@ public record PatientOutcome(
             Boolean lossOfResponse,
             Instant lossOfResponseAt,
             BigDecimal responseThreshold,
-            Integer remissionThreshold) {}
+            Integer remissionThreshold,
+            Boolean remissionEvaluable,
+            List<RapidScore> rapidResponse) {}
 
     /** Suicidal-ideation item over the course: positive at baseline, at the latest screen, resolved. */
     public record SuicidalIdeation(
             Boolean baselinePositive, Boolean latestPositive, Boolean resolved, int positiveScreens, List<Point> screens) {}
 
-    /** One dosing session as the summary lists it. */
-    public record Session(String id, Instant at, String route, Double doseMg, Double mgPerKg, String status, String courseId) {}
+    /** One dosing session as the summary lists it; {@code end} is the end of dosing, when recorded. */
+    public record Session(
+            String id, Instant at, String route, Double doseMg, Double mgPerKg, String status, String courseId, Instant end) {}
 
-    /** Dosing exposure. */
+    /**
+     * Dosing exposure. {@code endOfInduction} is the last session within induction-days of the first, and only when the
+     * induction was completed (at least induction-sessions of them); a non-completer has none.
+     */
     public record Exposure(
             List<Session> sessions,
             Map<String, Integer> sessionsByRoute,

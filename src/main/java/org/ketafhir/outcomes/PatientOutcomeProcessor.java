@@ -38,14 +38,20 @@ public final class PatientOutcomeProcessor {
 
     private final OutcomeInstruments instruments;
     private final OutcomeRules rules;
+    private final RapidResponses rapid;
 
     public PatientOutcomeProcessor(OutcomeInstruments instruments, OutcomeRules rules) {
         this.instruments = Objects.requireNonNull(instruments, "instruments");
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.rapid = new RapidResponses(rules.rapidResponseHours(), rules.rapidResponseSessions());
     }
 
     public OutcomeRules rules() {
         return rules;
+    }
+
+    RapidResponses rapidResponses() {
+        return rapid;
     }
 
     /**
@@ -72,7 +78,7 @@ public final class PatientOutcomeProcessor {
                 .filter(f -> f.kind() == FactKind.SESSION && inCourse(f, courseId, periodStart, periodEnd)
                         && within(f.at(), periodStart, periodEnd))
                 .sorted(Comparator.comparing(OutcomeFact::at))
-                .map(f -> new Session(f.ref(), f.at(), f.code(), f.value1(), f.value2(), f.status(), f.courseId()))
+                .map(f -> new Session(f.ref(), f.at(), f.code(), f.value1(), f.value2(), f.status(), f.courseId(), f.end()))
                 .toList();
         Instant first = sessions.isEmpty() ? null : sessions.get(0).at();
         Exposure exposure = exposure(sessions);
@@ -112,7 +118,8 @@ public final class PatientOutcomeProcessor {
             if (fact.kind() == kind && fact.at() != null && fact.value1() != null) {
                 // The same score sent twice (a derived Observation and the sender's own) counts once.
                 byCode.computeIfAbsent(fact.code(), c -> new TreeMap<>())
-                        .put(fact.at(), new Point(fact.at(), (int) Math.round(fact.value1()), fact.source()));
+                        .put(fact.at(), new Point(fact.at(), (int) Math.round(fact.value1()), fact.source(),
+                                OutcomeFact.DATE_ONLY.equals(fact.status())));
             }
         }
         return byCode.entrySet().stream().collect(Collectors.toMap(
@@ -148,14 +155,18 @@ public final class PatientOutcomeProcessor {
         if (!evaluable) {
             return new InstrumentOutcome(instrument, series, baseline, latest, false, null, null, null, null, null, null,
                     null, null, null, null, Map.of(), null, null,
-                    baseline == null ? null : responseThreshold(baseline.value(), t), t.remissionMax());
+                    baseline == null ? null : responseThreshold(baseline.value(), t), t.remissionMax(),
+                    baseline == null || t.remissionMax() == null ? null : instrument.remissionEvaluable(baseline.value()),
+                    rapid.of(instrument, baseline == null ? null : baseline.value(), series, sessions));
         }
         int b = baseline.value();
         int l = latest.value();
         Boolean respondsDefined = t.responseDecrease() != null && b > 0 ? Boolean.TRUE : null;
         Point firstResponse = respondsDefined == null ? null
                 : later.stream().filter(p -> responds(b, p.value(), t)).findFirst().orElse(null);
-        Point firstRemission = t.remissionMax() == null ? null
+        // CMS159: only a baseline above the instrument's remission denominator can remit; below it remission is not evaluable.
+        Boolean remissionEvaluable = t.remissionMax() == null ? null : instrument.remissionEvaluable(b);
+        Point firstRemission = !Boolean.TRUE.equals(remissionEvaluable) ? null
                 : later.stream().filter(p -> p.value() <= t.remissionMax()).findFirst().orElse(null);
         Map<Integer, Boolean> held = new LinkedHashMap<>();
         if (respondsDefined != null && endOfInduction != null) {
@@ -172,7 +183,7 @@ public final class PatientOutcomeProcessor {
                 b - l,
                 b > 0 ? BigDecimal.valueOf((long) (b - l) * 100).divide(BigDecimal.valueOf(b), 1, RoundingMode.HALF_UP) : null,
                 respondsDefined == null ? null : responds(b, l, t),
-                t.remissionMax() == null ? null : l <= t.remissionMax(),
+                !Boolean.TRUE.equals(remissionEvaluable) ? null : l <= t.remissionMax(),
                 t.meaningfulChange() == null ? null : b - l >= t.meaningfulChange(),
                 t.worseningIncrease() == null ? null : l - b >= t.worseningIncrease(),
                 firstResponse == null ? null : days(first, firstResponse.at()),
@@ -183,7 +194,9 @@ public final class PatientOutcomeProcessor {
                 firstResponse == null ? null : loss != null,
                 loss == null ? null : loss.at(),
                 responseThreshold(b, t),
-                t.remissionMax());
+                t.remissionMax(),
+                remissionEvaluable,
+                rapid.of(instrument, b, series, sessions));
     }
 
     /** A fall of at least the instrument's share of the baseline: (b - l) >= share x b, in exact arithmetic. */
@@ -270,11 +283,13 @@ public final class PatientOutcomeProcessor {
                 }
             }
         }
+        // Only a completed induction has an end: durability and end-of-induction rates are anchored on it.
+        boolean completed = inInduction >= rules.inductionSessions();
         return new Exposure(sessions, byRoute,
                 withMg == 0 ? null : mg.stripTrailingZeros(),
                 withPerKg == 0 ? null : perKg.divide(BigDecimal.valueOf(withPerKg), 3, RoundingMode.HALF_UP).stripTrailingZeros(),
-                inInduction >= rules.inductionSessions(),
-                endOfInduction);
+                completed,
+                completed ? endOfInduction : null);
     }
 
     private SuicidalIdeation suicidalIdeation(List<OutcomeFact> facts, Instant first, Instant start, Instant end) {
@@ -303,9 +318,10 @@ public final class PatientOutcomeProcessor {
         Double peakSystolic = null;
         Double peakDiastolic = null;
         Double peakRise = null;
-        Map<String, List<OutcomeFact>> readings = facts.stream()
-                .filter(f -> f.kind() == FactKind.BLOOD_PRESSURE && f.ref() != null && byId.containsKey(f.ref()))
-                .collect(Collectors.groupingBy(OutcomeFact::ref));
+        // A reading belongs to a session by partOf or, as the dosing rules read them, by the session's time windows.
+        SessionWindows windows = rules.sessionWindows();
+        Map<String, List<OutcomeFact>> readings = SessionReadings.bySession(sessions,
+                facts.stream().filter(f -> f.kind() == FactKind.BLOOD_PRESSURE).toList(), windows);
         for (Map.Entry<String, List<OutcomeFact>> entry : readings.entrySet()) {
             Session session = byId.get(entry.getKey());
             OutcomeFact pre = null;
@@ -313,9 +329,9 @@ public final class PatientOutcomeProcessor {
             for (OutcomeFact reading : entry.getValue()) {
                 peakSystolic = max(peakSystolic, reading.value1());
                 peakDiastolic = max(peakDiastolic, reading.value2());
-                if (!reading.at().isAfter(session.at())) {
+                if (windows.isPreDose(session, reading.at())) {
                     pre = pre == null || reading.at().isAfter(pre.at()) ? reading : pre;
-                } else {
+                } else if (reading.at().isAfter(session.at())) {
                     postPeak = max(postPeak, reading.value1());
                 }
             }

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
  *   patient          baseline latest change  evaluable  response  remission  end of induction (day 17, +-14 d)
  *   responder        20       4      16      yes        yes       yes        day 18: 3  -> response, remission
  *   non-responder    18       14     4       yes        no        no         day 18: 14 -> no, no
- *   baseline-zero    0        5      -5      yes        undefined no         day 7: 5   -> undefined, no
+ *   baseline-zero    0        5      -5      yes        undefined n/e        day 7: 5   -> undefined, n/e
  *   no-baseline      -        8      -       no         -         -          -
  *   loses-response   20       14     6       yes        no        no         day 15: 8  -> response, no remission
  * </pre>
  * 3 months after day 0 (2026-04-05, day 90): only the responder has a score within 14 days (day 101: 4).
+ * n/e: not evaluable for remission: a baseline below 10 (CMS159's index PHQ-9 > 9) is left out of remission rates.
  */
 class CohortOutcomeProcessorTest {
 
@@ -64,9 +65,9 @@ class CohortOutcomeProcessorTest {
         // Response: denominator leaves out baseline-zero (undefined) and no-baseline: 3; only the responder: 1/3.
         assertThat(rate(outcome, "response-latest")).isEqualTo(new Counts(5, 3, 1));
         assertThat(rate(outcome, "response-latest").score()).isEqualByComparingTo("0.3333");
-        // Remission: 4 evaluable, only the responder (4 <= 4): 1/4.
-        assertThat(rate(outcome, "remission-latest")).isEqualTo(new Counts(5, 4, 1));
-        assertThat(rate(outcome, "remission-latest").score()).isEqualByComparingTo("0.25");
+        // Remission: 4 evaluable, less baseline-zero (0 < 10, CMS159): 3; only the responder (4 <= 4): 1/3.
+        assertThat(rate(outcome, "remission-latest")).isEqualTo(new Counts(5, 3, 1));
+        assertThat(rate(outcome, "remission-latest").score()).isEqualByComparingTo("0.3333");
     }
 
     @Test
@@ -74,13 +75,64 @@ class CohortOutcomeProcessorTest {
         CohortOutcome outcome = cohorts.summarise(phq9, cohort(), CohortFilter.none());
         // End of induction: responder (3) and loses-response (8) respond; non-responder does not: 2/3.
         assertThat(rate(outcome, "response-end-of-induction")).isEqualTo(new Counts(5, 3, 2));
-        // Remission at end of induction: responder only, of responder, non-responder, baseline-zero, loses-response: 1/4.
-        assertThat(rate(outcome, "remission-end-of-induction")).isEqualTo(new Counts(5, 4, 1));
+        // Remission at end of induction: responder only, of responder, non-responder, loses-response (baseline-zero's
+        // baseline 0 is below 10): 1/3.
+        assertThat(rate(outcome, "remission-end-of-induction")).isEqualTo(new Counts(5, 3, 1));
         // 3 months: only the responder is assessed (day 101: 4, 11 days from day 90).
         assertThat(rate(outcome, "response-3-months")).isEqualTo(new Counts(5, 1, 1));
         assertThat(rate(outcome, "remission-3-months")).isEqualTo(new Counts(5, 1, 1));
         assertThat(rate(outcome, "response-6-months")).isEqualTo(new Counts(5, 0, 0));
         assertThat(rate(outcome, "response-6-months").score()).isNull();
+    }
+
+    @Test
+    void shouldCountOnlyCompletersAtTheEndOfInduction() {
+        // The responder (six sessions, end of induction day 17, day 18 score 3: response) and a non-completer with five
+        // sessions (days 0-14), baseline 20 and 8 on day 15 (a response by its latest score: 20 - 8 = 12 >= 10).
+        Map<String, List<OutcomeFact>> facts = new LinkedHashMap<>();
+        Course responder = Cases.responderRemittingAtSession4();
+        Course five = new Course("five");
+        int[] days = {0, 3, 7, 10, 14};
+        for (int n = 0; n < days.length; n++) {
+            five.session("s" + n, Course.DAY_0.plus(Duration.ofDays(days[n])), Course.IV, 35.0, 0.5, "completed", null);
+        }
+        five.phq9(-1, 20).phq9(15, 8);
+        facts.put(responder.patient(), responder.facts());
+        facts.put(five.patient(), five.facts());
+        CohortOutcome outcome = cohorts.summarise(phq9, facts, CohortFilter.none());
+        // End of induction: only the completer is in the denominator (1 of 1); the non-completer is counted apart.
+        assertThat(rate(outcome, "response-end-of-induction")).isEqualTo(new Counts(2, 1, 1));
+        assertThat(rate(outcome, "remission-end-of-induction")).isEqualTo(new Counts(2, 1, 1));
+        assertThat(outcome.inductionNotCompleted()).isEqualTo(1);
+        // At the latest score both count: 2 of 2 respond.
+        assertThat(rate(outcome, "response-latest")).isEqualTo(new Counts(2, 2, 2));
+        // The five hand-built patients all completed the six-session induction.
+        assertThat(cohorts.summarise(phq9, cohort(), CohortFilter.none()).inductionNotCompleted()).isZero();
+    }
+
+    @Test
+    void shouldComputeTheRapidResponseRateAt24Hours() {
+        // The first session is day 0 09:00; the 24 h window is (13:00, day 1 09:00] (after the 4 h window).
+        Map<String, List<OutcomeFact>> facts = new LinkedHashMap<>();
+        for (Course course : List.of(
+                // 20 -> 9 at +20 h: 11 >= 10, responds.
+                new Course("a").ivInduction(null).phq9(-1, 20).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofHours(20)), 9),
+                // 18 -> 12 at exactly +24 h: 6 < 9, does not respond.
+                new Course("b").ivInduction(null).phq9(-1, 18).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofHours(24)), 12),
+                // +24 h 1 min: just outside the window; not in the denominator.
+                new Course("c").ivInduction(null).phq9(-1, 20).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofMinutes(24 * 60 + 1)), 5),
+                // baseline 0: response undefined; not in the denominator.
+                new Course("d").ivInduction(null).phq9(-1, 0).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofHours(10)), 0),
+                // +3 h: in the 4 h window only; not in the 24 h denominator.
+                new Course("e").ivInduction(null).phq9(-1, 16).score(Course.PHQ9, Course.DAY_0.plus(Duration.ofHours(3)), 8))) {
+            facts.put(course.patient(), course.facts());
+        }
+        CohortOutcome outcome = cohorts.summarise(phq9, facts, CohortFilter.none());
+        // n/N = 1/2 (a of a and b), of 5 treated.
+        assertThat(rate(outcome, "response-24-hours")).isEqualTo(new Counts(5, 2, 1));
+        assertThat(rate(outcome, "response-24-hours").score()).isEqualByComparingTo("0.5");
+        // None of the five hand-built patients of the other tests has a score within 24 h of the first session.
+        assertThat(rate(cohorts.summarise(phq9, cohort(), CohortFilter.none()), "response-24-hours")).isEqualTo(new Counts(5, 0, 0));
     }
 
     @Test

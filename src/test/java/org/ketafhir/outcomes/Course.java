@@ -40,6 +40,13 @@ final class Course {
         return score(PHQ9, scoreDay(days), value);
     }
 
+    /** A score timed only by its date, as the index holds it: 00:00 UTC of the day, marked date-only. */
+    Course phq9DateOnly(int days, int value) {
+        facts.add(fact(FactKind.SCORE, DAY_0.plus(Duration.ofDays(days)).minus(Duration.ofHours(9))).withCode(PHQ9)
+                .withValues((double) value, null).withStatus(OutcomeFact.DATE_ONLY));
+        return this;
+    }
+
     Course score(String code, Instant at, int value) {
         facts.add(fact(FactKind.SCORE, at).withCode(code).withValues((double) value, null));
         return this;
@@ -74,6 +81,12 @@ final class Course {
 
     Course bloodPressure(String session, Instant at, int systolic, int diastolic) {
         facts.add(fact(FactKind.BLOOD_PRESSURE, at).withValues((double) systolic, (double) diastolic).withRef(patient + "-" + session));
+        return this;
+    }
+
+    /** A reading that names no session (no partOf), as many clinic systems send it. */
+    Course bloodPressureUnlinked(Instant at, int systolic, int diastolic) {
+        facts.add(fact(FactKind.BLOOD_PRESSURE, at).withValues((double) systolic, (double) diastolic));
         return this;
     }
 

@@ -47,6 +47,20 @@ class OutcomeFactExtractorTest {
     }
 
     @Test
+    void shouldMarkAScoreTimedOnlyByADateAndPutItAtTheStartOfThatDay() {
+        Observation total = observation("http://loinc.org", "44261-6").setValue(new IntegerType(9));
+        total.setEffective(new DateTimeType("2026-01-06"));
+        // 2026-01-06 with no time: 00:00 UTC of that day, whatever the server's time zone, marked date-only.
+        assertThat(extractor.extract(total)).singleElement().satisfies(fact -> {
+            assertThat(fact.at()).isEqualTo(java.time.Instant.parse("2026-01-06T00:00:00Z"));
+            assertThat(fact.status()).isEqualTo(OutcomeFact.DATE_ONLY);
+        });
+        // A time to the minute is not date-only.
+        assertThat(extractor.extract(observation("http://loinc.org", "44261-6").setValue(new IntegerType(9))))
+                .singleElement().satisfies(fact -> assertThat(fact.status()).isNull());
+    }
+
+    @Test
     void shouldIgnoreAScoreEnteredInError() {
         Observation total = observation("http://loinc.org", "44261-6").setValue(new IntegerType(17));
         total.setStatus(Observation.ObservationStatus.ENTEREDINERROR);

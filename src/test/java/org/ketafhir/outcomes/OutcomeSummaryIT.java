@@ -151,8 +151,12 @@ class OutcomeSummaryIT extends FhirServerTestBase {
         assertThat(composition.getSection().get(2).getSection().get(0).getText().getDivAsString()).contains("80.0 %");
         List<String> types = document.getEntry().stream().map(e -> e.getResource().fhirType()).toList();
         assertThat(types).contains("Patient", "Device", "MedicationAdministration", "Observation");
-        // Every resource a section cites is in the Bundle.
+        // Every fullUrl is absolute (R4): a stored resource by its URL on this server, a generated one by urn:uuid. The
+        // test locked the relative fullUrl (Patient/x) before; the sections cite by the same absolute URLs.
         List<String> inBundle = document.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
+        assertThat(inBundle).allSatisfy(url -> assertThat(url).matches("(" + java.util.regex.Pattern.quote(baseUrl()) + "/|urn:uuid:).+"));
+        assertThat(inBundle).contains(baseUrl() + "/Patient/" + patient).doesNotHaveDuplicates();
+        assertThat(inBundle.get(0)).startsWith("urn:uuid:");
         composition.getSection().forEach(s -> s.getEntry().forEach(r -> assertThat(inBundle).contains(r.getReference())));
     }
 
@@ -251,6 +255,104 @@ class OutcomeSummaryIT extends FhirServerTestBase {
         assertThat(capabilities.getRestFirstRep().getOperation()).extracting(o -> o.getName()).contains("outcome-summary");
     }
 
+    @Test
+    void shouldNotCountABaselineAlreadyBelowTheRemissionDenominator() {
+        // Baseline 9 (not above 9, CMS159), then 3: a 67 % fall is a response, but remission is not evaluable.
+        Map<String, Type> nine = parts(instrument(summary("/Patient/" + patientWithScores(new int[][] {{-1, 9}, {4, 3}})
+                + "/$outcome-summary"), "phq-9"));
+        assertThat(bool(nine, "remissionEvaluable")).isFalse();
+        assertThat(nine).doesNotContainKeys("remission", "daysToFirstRemission", "sessionsToFirstRemission");
+        assertThat(bool(nine, "response")).isTrue();
+        assertThat(integer(nine, "remissionBaselineMin")).isEqualTo(10);
+        // Baseline 10 (at the denominator), then 3 on day 4 (after the sessions of days 0 and 3): remission, day 4, 2 sessions.
+        Map<String, Type> ten = parts(instrument(summary("/Patient/" + patientWithScores(new int[][] {{-1, 10}, {4, 3}})
+                + "/$outcome-summary"), "phq-9"));
+        assertThat(bool(ten, "remissionEvaluable")).isTrue();
+        assertThat(bool(ten, "remission")).isTrue();
+        assertThat(integer(ten, "daysToFirstRemission")).isEqualTo(4);
+        assertThat(integer(ten, "sessionsToFirstRemission")).isEqualTo(2);
+    }
+
+    @Test
+    void shouldGiveNoEndOfInductionToANonCompleter() {
+        // Five sessions (days 0-14) of the six needed within 28 days; baseline 20, then 8 on day 15 and 6 on day 42.
+        String five = createPatient();
+        sessions(five, null, new int[] {0, 3, 7, 10, 14});
+        scores(five, new int[][] {{-1, 20}, {15, 8}, {42, 6}});
+        Map<String, Type> exposure = parts(summary("/Patient/" + five + "/$outcome-summary").getParameter("exposure"));
+        assertThat(bool(exposure, "inductionCompleted")).isFalse();
+        assertThat(exposure).doesNotContainKey("endOfInduction");
+        Map<String, Type> phq9 = parts(instrument(summary("/Patient/" + five + "/$outcome-summary"), "phq-9"));
+        assertThat(phq9).doesNotContainKeys("responseHeldWeek4", "responseHeldWeek8", "responseHeldWeek12");
+        // The responder completed induction: its end is the sixth session, day 17 at 09:00.
+        String responder = responder(null);
+        Map<String, Type> completed = parts(summary("/Patient/" + responder + "/$outcome-summary").getParameter("exposure"));
+        assertThat(((DateTimeType) completed.get("endOfInduction")).getValue().toInstant()).isEqualTo(DAY_0.plus(Duration.ofDays(17)));
+
+        Group group = new Group();
+        group.setType(Group.GroupType.PERSON);
+        group.setActual(true);
+        group.addMember().setEntity(new Reference("Patient/" + five));
+        group.addMember().setEntity(new Reference("Patient/" + responder));
+        String groupId = client().create().resource(group).execute().getId().getIdPart();
+        MeasureReport report = parse(MeasureReport.class, getRaw("/Group/" + groupId + "/$outcome-summary").body());
+        // End of induction: only the responder (day 18: 3 of baseline 20, a response) is in the denominator.
+        assertThat(populations(group(report, "response-end-of-induction"))).containsExactly(Map.entry("initial-population", 2),
+                Map.entry("denominator", 1), Map.entry("numerator", 1));
+        // One of the two treated did not complete induction.
+        assertThat(populations(group(report, "induction-not-completed"))).containsExactly(Map.entry("initial-population", 2),
+                Map.entry("denominator", 2), Map.entry("numerator", 1));
+    }
+
+    @Test
+    void shouldCountBloodPressuresWithoutPartOfByTheDosingWindows() {
+        // Readings sent with no partOf: 08:30 (30 min before the first session, pre-dose) 120/80 and 09:40 158/96;
+        // 07:59 (61 min before) 200/120 lies outside the 60-minute pre-dose window and is no session's reading.
+        String patient = patientWithScores(new int[][] {{-1, 20}, {4, 12}});
+        for (Object[] reading : new Object[][] {{-61, 200, 120}, {-30, 120, 80}, {40, 158, 96}}) {
+            client().create().resource(bloodPressure(patient, DAY_0.plus(Duration.ofMinutes((Integer) reading[0])),
+                    (Integer) reading[1], (Integer) reading[2])).execute();
+        }
+        Map<String, Type> safety = parts(summary("/Patient/" + patient + "/$outcome-summary").getParameter("safety"));
+        // Peak 158/96; rise 158 - 120 = 38 (partOf-only counting found none).
+        assertThat(((org.hl7.fhir.r4.model.Quantity) safety.get("peakSystolic")).getValue()).isEqualByComparingTo("158");
+        assertThat(((org.hl7.fhir.r4.model.Quantity) safety.get("peakDiastolic")).getValue()).isEqualByComparingTo("96");
+        assertThat(((org.hl7.fhir.r4.model.Quantity) safety.get("peakSystolicRise")).getValue()).isEqualByComparingTo("38");
+    }
+
+    @Test
+    void shouldReportRapidResponseWithinHoursOfTheFirstSession() {
+        // Baseline 20 (day -1); 9 at 20 h after the first session (day 0 09:00): in the (4 h, 24 h] window, 11 >= 10: response.
+        String patient = createPatient();
+        sessions(patient, null);
+        scores(patient, new int[][] {{-1, 20}, {8, 9}});
+        client().create().resource(scoreAt(patient, DAY_0.plus(Duration.ofHours(20)), 9)).execute();
+        ParametersParameterComponent phq9 = instrument(summary("/Patient/" + patient + "/$outcome-summary"), "phq-9");
+        List<Map<String, Type>> rapid = phq9.getPart().stream().filter(p -> p.getName().equals("rapidResponse"))
+                .map(OutcomeSummaryIT::parts).toList();
+        // Two first sessions x windows 4 and 24 h.
+        assertThat(rapid).hasSize(4);
+        Map<String, Type> first24 = rapid.stream()
+                .filter(r -> integer(r, "session") == 1 && integer(r, "windowHours") == 24).findFirst().orElseThrow();
+        assertThat(integer(first24, "value")).isEqualTo(9);
+        assertThat(bool(first24, "response")).isTrue();
+        assertThat(bool(first24, "remission")).as("9 > 4").isFalse();
+        Map<String, Type> first4 = rapid.stream()
+                .filter(r -> integer(r, "session") == 1 && integer(r, "windowHours") == 4).findFirst().orElseThrow();
+        assertThat(first4).doesNotContainKeys("value", "response");
+
+        // The cohort rate at 24 h: this patient responds; the non-responder has no score within 24 h: 1/1 of 2.
+        Group group = new Group();
+        group.setType(Group.GroupType.PERSON);
+        group.setActual(true);
+        group.addMember().setEntity(new Reference("Patient/" + patient));
+        group.addMember().setEntity(new Reference("Patient/" + nonResponder()));
+        String groupId = client().create().resource(group).execute().getId().getIdPart();
+        MeasureReport report = parse(MeasureReport.class, getRaw("/Group/" + groupId + "/$outcome-summary").body());
+        assertThat(populations(group(report, "response-24-hours"))).containsExactly(Map.entry("initial-population", 2),
+                Map.entry("denominator", 1), Map.entry("numerator", 1));
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private String responder(String course) {
@@ -284,8 +386,12 @@ class OutcomeSummaryIT extends FhirServerTestBase {
     }
 
     private void sessions(String patient, String course) {
+        sessions(patient, course, INDUCTION);
+    }
+
+    private void sessions(String patient, String course, int[] days) {
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        for (int day : INDUCTION) {
+        for (int day : days) {
             transaction.addEntry().setResource(session(patient, day, course)).getRequest()
                     .setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
             // the dosing rules ask every route for a pre-dose blood pressure (10 min before 09:00)
@@ -341,6 +447,30 @@ class OutcomeSummaryIT extends FhirServerTestBase {
         score.setEffective(new DateTimeType(java.util.Date.from(scoreDay(day))));
         score.setValue(new IntegerType(value));
         return score;
+    }
+
+    /** A PHQ-9 total at a given instant. */
+    private static Observation scoreAt(String patient, Instant at, int value) {
+        Observation score = score(patient, 0, value);
+        score.setEffective(new DateTimeType(java.util.Date.from(at)));
+        return score;
+    }
+
+    /** A blood-pressure panel (85354-9) as a clinic system sends it: no partOf. */
+    private static Observation bloodPressure(String patient, Instant at, int systolic, int diastolic) {
+        Observation bp = new Observation();
+        bp.setStatus(Observation.ObservationStatus.FINAL);
+        bp.addCategory(new CodeableConcept(new Coding("http://terminology.hl7.org/CodeSystem/observation-category", "vital-signs", null)));
+        bp.setCode(new CodeableConcept(new Coding("http://loinc.org", "85354-9", "Blood pressure panel")));
+        bp.setSubject(new Reference("Patient/" + patient));
+        bp.setEffective(new DateTimeType(java.util.Date.from(at)));
+        bp.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "8480-6", "Systolic blood pressure")))
+                .setValue(new org.hl7.fhir.r4.model.Quantity().setValue(systolic).setUnit("mm[Hg]")
+                        .setSystem("http://unitsofmeasure.org").setCode("mm[Hg]"));
+        bp.addComponent().setCode(new CodeableConcept(new Coding("http://loinc.org", "8462-4", "Diastolic blood pressure")))
+                .setValue(new org.hl7.fhir.r4.model.Quantity().setValue(diastolic).setUnit("mm[Hg]")
+                        .setSystem("http://unitsofmeasure.org").setCode("mm[Hg]"));
+        return bp;
     }
 
     private static Instant scoreDay(int day) {

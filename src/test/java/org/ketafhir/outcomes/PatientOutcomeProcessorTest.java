@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import org.hl7.fhir.r4.model.Extension;
 import org.ketafhir.outcomes.PatientOutcome.InstrumentOutcome;
 import org.ketafhir.scoring.InstrumentCatalog;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The per-patient figures of the domain reference, section 6, on the hand-built patients of {@link Cases}. */
 class PatientOutcomeProcessorTest {
 
-    static final OutcomeInstruments INSTRUMENTS = new OutcomeInstruments(InstrumentCatalog.fromClasspath());
+    static final OutcomeInstruments INSTRUMENTS = OutcomeInstruments.fromClasspath(InstrumentCatalog.fromClasspath());
     private final PatientOutcomeProcessor processor = new PatientOutcomeProcessor(INSTRUMENTS, OutcomeRules.defaults());
 
     private PatientOutcome summarise(Course course) {
@@ -81,9 +82,75 @@ class PatientOutcomeProcessorTest {
         assertThat(phq9.percentChange()).isNull();
         assertThat(phq9.response()).isNull();
         assertThat(phq9.responseThreshold()).isNull();
-        // 5 > 4: not in remission; 5 - 0 = 5 >= 5: worsening.
-        assertThat(phq9.remission()).isFalse();
+        // A baseline of 0 is below CMS159's index PHQ-9 > 9: not evaluable for remission, so no remission flag
+        // (it was reported "not in remission" before). 5 - 0 = 5 >= 5: worsening.
+        assertThat(phq9.remissionEvaluable()).isFalse();
+        assertThat(phq9.remission()).isNull();
         assertThat(phq9.worsening()).isTrue();
+    }
+
+    @Test
+    void shouldCountForRemissionOnlyABaselineAbove9AsCms159Does() {
+        // PHQ-9 remission denominator (Questionnaire phq-9, instrument-remission-denominator): baseline >= 10.
+        assertThat(INSTRUMENTS.byName("phq-9").orElseThrow().remissionBaselineMin()).isEqualTo(10);
+        // Just under: baseline 9, then 3 on day 4 and 2 on day 11. 3 <= 4 would be "remission", but 9 < 10: not evaluable,
+        // so neither remission nor days / sessions to remission are reported.
+        InstrumentOutcome under = phq9(summarise(new Course("nine").ivInduction(null).phq9(-1, 9).phq9(4, 3).phq9(11, 2)));
+        assertThat(under.evaluable()).isTrue();
+        assertThat(under.remissionEvaluable()).isFalse();
+        assertThat(under.remission()).isNull();
+        assertThat(under.daysToFirstRemission()).isNull();
+        assertThat(under.sessionsToFirstRemission()).isNull();
+        // Response is not affected: 9 - 2 = 7 >= 4.5.
+        assertThat(under.response()).isTrue();
+        // Already in remission at baseline (4), still 4 later: not a remitter, not evaluable.
+        InstrumentOutcome already = phq9(summarise(new Course("four").ivInduction(null).phq9(-1, 4).phq9(4, 4)));
+        assertThat(already.remissionEvaluable()).isFalse();
+        assertThat(already.remission()).isNull();
+        // At the threshold: baseline 10, 4 on day 4 (sessions of days 0 and 3 given): remission on day 4 after 2 sessions.
+        InstrumentOutcome at = phq9(summarise(new Course("ten").ivInduction(null).phq9(-1, 10).phq9(4, 4).phq9(11, 6)));
+        assertThat(at.remissionEvaluable()).isTrue();
+        assertThat(at.remission()).as("latest 6 > 4").isFalse();
+        assertThat(at.daysToFirstRemission()).isEqualTo(4);
+        assertThat(at.sessionsToFirstRemission()).isEqualTo(2);
+        // Just over: baseline 11, latest 4 on day 11 (sessions of days 0, 3, 7, 10): remission, day 11, 4 sessions.
+        InstrumentOutcome over = phq9(summarise(new Course("eleven").ivInduction(null).phq9(-1, 11).phq9(11, 4)));
+        assertThat(over.remissionEvaluable()).isTrue();
+        assertThat(over.remission()).isTrue();
+        assertThat(over.daysToFirstRemission()).isEqualTo(11);
+        assertThat(over.sessionsToFirstRemission()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldReadEachInstrumentsRemissionDenominatorFromItsQuestionnaire() {
+        // The moderate band's lower bound of each instrument (CMS159 by analogy): GAD-7 10-14, MADRS 20-34,
+        // QIDS-SR16 11-15, Y-BOCS 16-23. PCL-5 has no remission threshold and so no denominator.
+        assertThat(INSTRUMENTS.byName("gad-7").orElseThrow().remissionBaselineMin()).isEqualTo(10);
+        assertThat(INSTRUMENTS.byName("madrs").orElseThrow().remissionBaselineMin()).isEqualTo(20);
+        assertThat(INSTRUMENTS.byName("qids-sr16").orElseThrow().remissionBaselineMin()).isEqualTo(11);
+        assertThat(INSTRUMENTS.byName("y-bocs").orElseThrow().remissionBaselineMin()).isEqualTo(16);
+        assertThat(INSTRUMENTS.byName("pcl-5").orElseThrow().remissionBaselineMin()).isNull();
+        OutcomeInstrument madrs = INSTRUMENTS.byName("madrs").orElseThrow();
+        // MADRS: 19 just under, 20 at, 21 just over.
+        assertThat(madrs.remissionEvaluable(19)).isFalse();
+        assertThat(madrs.remissionEvaluable(20)).isTrue();
+        assertThat(madrs.remissionEvaluable(21)).isTrue();
+        assertThat(INSTRUMENTS.byName("pcl-5").orElseThrow().remissionEvaluable(50)).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAMalformedRemissionDenominator() {
+        org.hl7.fhir.r4.model.Questionnaire q = new org.hl7.fhir.r4.model.Questionnaire().setUrl("http://example.org/q");
+        q.addExtension().setUrl(RemissionDenominators.EXTENSION)
+                .addExtension(new Extension("code", new org.hl7.fhir.r4.model.Coding("http://loinc.org", "44261-6", null)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RemissionDenominators.read(List.of(q)))
+                .isInstanceOf(org.ketafhir.scoring.InstrumentDefinitionException.class).hasMessageContaining("baselineMin");
+        org.hl7.fhir.r4.model.Questionnaire unknown = new org.hl7.fhir.r4.model.Questionnaire().setUrl("http://example.org/u");
+        unknown.addExtension().setUrl(RemissionDenominators.EXTENSION)
+                .addExtension(new Extension("code", new org.hl7.fhir.r4.model.Coding("http://example.org", "no-such-score", null)))
+                .addExtension(new Extension("baselineMin", new org.hl7.fhir.r4.model.IntegerType(10)));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OutcomeInstruments(InstrumentCatalog.fromClasspath(), List.of(unknown)))
+                .isInstanceOf(org.ketafhir.scoring.InstrumentDefinitionException.class).hasMessageContaining("no-such-score");
     }
 
     @Test
@@ -100,7 +167,8 @@ class PatientOutcomeProcessorTest {
 
     @Test
     void shouldUseAWiderBaselineWindowWhenConfigured() {
-        OutcomeRules wide = new OutcomeRules(21, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS);
+        OutcomeRules wide = new OutcomeRules(21, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS,
+                SessionWindows.defaults(), List.of(4, 24), 2);
         Course course = Cases.noBaselineInWindow();
         InstrumentOutcome phq9 = new PatientOutcomeProcessor(INSTRUMENTS, wide)
                 .summarise(course.patient(), course.facts(), null, null, null, Set.of()).instruments().get(0);
@@ -149,6 +217,43 @@ class PatientOutcomeProcessorTest {
             course.session("s" + n, Course.DAY_0.plus(Duration.ofDays(6L * n)), Course.IV, 35.0, 0.5, "completed", null);
         }
         assertThat(summarise(course).exposure().inductionCompleted()).isFalse();
+        // A non-completer has no end of induction (it used to be the day 24 session, the last within 28 days).
+        assertThat(summarise(course).exposure().endOfInduction()).isNull();
+    }
+
+    @Test
+    void shouldAnchorDurabilityOnlyOnACompletedInduction() {
+        // Five sessions (days 0, 3, 7, 10, 14): one short of 6. Baseline 20; day 15: 8; day 42: 6 (4 weeks after day 14).
+        Course five = new Course("five");
+        int[] days = {0, 3, 7, 10, 14};
+        for (int n = 0; n < days.length; n++) {
+            five.session("s" + n, Course.DAY_0.plus(Duration.ofDays(days[n])), Course.IV, 35.0, 0.5, "completed", null);
+        }
+        five.phq9(-1, 20).phq9(15, 8).phq9(42, 6);
+        PatientOutcome outcome = summarise(five);
+        assertThat(outcome.exposure().inductionCompleted()).isFalse();
+        assertThat(outcome.exposure().endOfInduction()).isNull();
+        // No end of induction, so no held response at any week, although day 42 (6 <= 10) would be a response.
+        InstrumentOutcome phq9 = phq9(outcome);
+        assertThat(phq9.responseHeldAtWeek()).isEmpty();
+        assertThat(phq9.response()).isTrue();
+
+        // At the threshold: a sixth session on day 27 (before day 28, the end of the window): completed, ends day 27.
+        five.session("s5", Course.DAY_0.plus(Duration.ofDays(27)), Course.IV, 35.0, 0.5, "completed", null);
+        PatientOutcome six = summarise(five);
+        assertThat(six.exposure().inductionCompleted()).isTrue();
+        assertThat(six.exposure().endOfInduction()).isEqualTo(Course.DAY_0.plus(Duration.ofDays(27)));
+        // Week 4 after day 27 is day 55; the nearest score within 14 days is day 42 (13 days away): 6 <= 10, held.
+        assertThat(phq9(six).responseHeldAtWeek()).containsExactly(org.assertj.core.api.Assertions.entry(4, true));
+
+        // Just over: the sixth session on day 28 at 09:00 is not before day 0 + 28 days: not completed.
+        Course late = new Course("late");
+        for (int n = 0; n < days.length; n++) {
+            late.session("s" + n, Course.DAY_0.plus(Duration.ofDays(days[n])), Course.IV, 35.0, 0.5, "completed", null);
+        }
+        late.session("s5", Course.DAY_0.plus(Duration.ofDays(28)), Course.IV, 35.0, 0.5, "completed", null);
+        assertThat(summarise(late).exposure().inductionCompleted()).isFalse();
+        assertThat(summarise(late).exposure().endOfInduction()).isNull();
     }
 
     @Test
@@ -188,6 +293,43 @@ class PatientOutcomeProcessorTest {
         assertThat(safety.adverseEvents()).isEqualTo(1);
         assertThat(safety.sessionsStoppedEarly()).isEqualTo(1);
         assertThat(safety.events()).extracting(PatientOutcome.SafetyEvent::kind).containsExactly("adverse-event", "stopped-early");
+    }
+
+    @Test
+    void shouldCountReadingsWithoutPartOfByTheDosingRulesWindows() {
+        // Session s1: 09:00-09:40 (Course sessions last 40 min). The dosing rules' default windows: pre-dose from
+        // 60 min before the start (08:00) to the start; post-dose to the later of 09:00 + 60 min and 09:40 + 120 min = 11:40.
+        Instant start = Course.DAY_0;
+        Course course = Cases.responderRemittingAtSession4()
+                .bloodPressureUnlinked(start.minus(Duration.ofMinutes(61)), 200, 120)  // 07:59, just before the window
+                .bloodPressureUnlinked(start.minus(Duration.ofMinutes(60)), 128, 80)   // 08:00, at its start: pre-dose
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(40)), 150, 95)    // 09:40: post-dose
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(160)), 165, 100)  // 11:40, at its end: post-dose
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(161)), 210, 125); // 11:41, just after it
+        PatientOutcome.Safety safety = summarise(course).safety();
+        // Peaks over 128/80, 150/95 and 165/100: 165 / 100; rise 165 - 128 = 37. (With partOf only, there were none.)
+        assertThat(safety.peakSystolic()).isEqualTo(165.0);
+        assertThat(safety.peakDiastolic()).isEqualTo(100.0);
+        assertThat(safety.peakSystolicRise()).isEqualTo(37.0);
+    }
+
+    @Test
+    void shouldReadTheWindowsFromTheDosingSettings() {
+        // A 30-minute pre-dose window and 30 minutes of observation: 08:30-09:00 before, to max(10:00, 10:10) = 10:10 after.
+        OutcomeRules narrow = new OutcomeRules(14, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS,
+                new SessionWindows(30, 60, 30), List.of(4, 24), 2);
+        Instant start = Course.DAY_0;
+        Course course = Cases.responderRemittingAtSession4()
+                .bloodPressureUnlinked(start.minus(Duration.ofMinutes(31)), 139, 85)   // 08:29: outside
+                .bloodPressureUnlinked(start.minus(Duration.ofMinutes(30)), 130, 80)   // 08:30: pre-dose
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(70)), 150, 90)    // 10:10: post-dose, last minute
+                .bloodPressureUnlinked(start.plus(Duration.ofMinutes(71)), 170, 99);   // 10:11: outside
+        PatientOutcome.Safety safety = new PatientOutcomeProcessor(INSTRUMENTS, narrow)
+                .summarise(course.patient(), course.facts(), null, null, null, Set.of()).safety();
+        // Peak 150/90 (the 139 and 170 readings are outside); rise 150 - 130 = 20.
+        assertThat(safety.peakSystolic()).isEqualTo(150.0);
+        assertThat(safety.peakDiastolic()).isEqualTo(90.0);
+        assertThat(safety.peakSystolicRise()).isEqualTo(20.0);
     }
 
     @Test
