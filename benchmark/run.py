@@ -191,8 +191,10 @@ def ingest(fhir, files, clients, token=None, audited=False):
             time.sleep(0.25)
     elapsed = time.perf_counter() - started
     latencies = sorted(s for _, s in results)
+    # a refused or failed bundle stored nothing: only the resources of bundles answered 200 count
+    stored = sum(entries(p) for p, (status, _) in zip(patients, results) if status == 200)
     return {'clients': clients, 'bundles': len(patients), 'resources': resources, 'seconds': round(elapsed, 1),
-            'failures': failures, 'resources_per_second': round(resources / elapsed, 1),
+            'failures': failures, 'resources_stored': stored, 'resources_per_second': round(stored / elapsed, 1),
             'audit_backlog_s': round(elapsed - answered, 1),
             'bundle_p50_s': round(latencies[len(latencies) // 2], 2),
             'bundle_max_s': round(latencies[-1], 2)}
