@@ -45,8 +45,7 @@ class AuditConfig {
 
     @Bean(destroyMethod = "close")
     AuditRetention auditRetention(AuditLog log, SecurityProperties properties) {
-        return properties.auditRetentionDays() == 0 ? null
-                : new AuditRetention(log, Duration.ofDays(properties.auditRetentionDays()), Clock.systemUTC());
+        return new AuditRetention(log, Duration.ofDays(properties.auditRetentionDays()), Clock.systemUTC());
     }
 
     /** Clients cannot write AuditEvents into HAPI's storage, directly or inside a transaction. */

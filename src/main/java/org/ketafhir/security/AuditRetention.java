@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes audit log entries older than the retention period ({@code ketafhir.security.audit-retention-days}), an
- * hour after start and every six hours after. Without a retention period nothing is ever deleted.
+ * hour after start and every six hours after. A retention of zero days keeps everything: nothing is scheduled.
  */
 final class AuditRetention implements AutoCloseable {
 
@@ -25,6 +25,10 @@ final class AuditRetention implements AutoCloseable {
         this.auditLog = auditLog;
         this.retention = retention;
         this.clock = clock;
+        if (retention.isZero()) {
+            this.schedule = null; // keep for ever: nothing to schedule
+            return;
+        }
         this.schedule = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "audit-retention");
             thread.setDaemon(true);
@@ -49,6 +53,8 @@ final class AuditRetention implements AutoCloseable {
 
     @Override
     public void close() {
-        schedule.shutdownNow();
+        if (schedule != null) {
+            schedule.shutdownNow();
+        }
     }
 }
