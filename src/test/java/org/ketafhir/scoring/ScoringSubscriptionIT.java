@@ -95,7 +95,8 @@ class ScoringSubscriptionIT extends FhirServerTestBase {
     }
 
     private void awaitActive(IdType id) {
-        Awaitility.await("subscription " + id.getIdPart() + " active").atMost(ACTIVATION).pollInterval(Duration.ofMillis(250))
+        Awaitility.await("subscription " + id.getIdPart() + " active").dontCatchUncaughtExceptions()
+                .atMost(ACTIVATION).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     Subscription current = client().read().resource(Subscription.class).withId(id.getIdPart()).execute();
                     assertThat(current.getStatus()).as("subscription went to error: %s", current.getError())

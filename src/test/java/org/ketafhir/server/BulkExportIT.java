@@ -110,7 +110,8 @@ class BulkExportIT extends FhirServerTestBase {
 
     private JsonNode pollUntilComplete(String statusUrl) throws Exception {
         String path = relativeToBase(statusUrl);
-        HttpResponse<String> done = Awaitility.await("export at " + statusUrl).atMost(EXPORT_TIMEOUT)
+        HttpResponse<String> done = Awaitility.await("export at " + statusUrl).dontCatchUncaughtExceptions()
+                .atMost(EXPORT_TIMEOUT)
                 .pollInterval(POLL_INTERVAL)
                 .until(() -> {
                     HttpResponse<String> status = getRaw(path, "Accept", "application/json");

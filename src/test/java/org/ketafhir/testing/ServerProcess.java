@@ -130,7 +130,10 @@ public final class ServerProcess implements AutoCloseable {
     /** Polls until the condition holds; a process that exits, or a timeout, fails at once with the log's name. */
     private void awaitServer(String what, Duration pollInterval, Callable<Boolean> condition) {
         try {
-            Awaitility.await("server " + what).atMost(READY_TIMEOUT).pollDelay(Duration.ZERO).pollInterval(pollInterval)
+            // Awaitility would otherwise fail this wait on any uncaught exception in the test JVM, such as a
+            // rest-hook delivery that the shared in-JVM server retries in its own threads after a test has ended.
+            Awaitility.await("server " + what).dontCatchUncaughtExceptions().atMost(READY_TIMEOUT)
+                    .pollDelay(Duration.ZERO).pollInterval(pollInterval)
                     .until(() -> {
                         if (!process.isAlive()) {
                             throw new IllegalStateException(
