@@ -2,12 +2,14 @@
 """Ingest beside the real stock HAPI FHIR 8.8.0 JPA starter: interleaved, repeated, median and spread.
 
     python3 benchmark/ingest_vs_stock.py --stock-war /path/to/hapi-fhir-jpaserver-starter/target/ROOT.war
-        [--before-jar <an older KetaFHIR jar>] [--repeats 3] [--patients 10] [--clients 1,2,4]
+        [--before-jar <an older KetaFHIR jar>] [--variant 'NAME=--a.setting=value ...']... [--repeats 3]
+        [--patients 10] [--clients 1,2,4]
 
 Each repeat starts every server once, in turn (the order rotates from one repeat to the next), each on a fresh H2
 database: KetaFHIR as packaged with everything on (guide check, scoring, dosing rules, outcome index, audit), the
 stock starter as shipped (`java -jar ROOT.war`, its own settings, run outside this project so that it reads none of
-KetaFHIR's), and, with --before-jar, an older KetaFHIR build to measure a change. Every server gets the same demo-clinic
+KetaFHIR's), with --before-jar an older KetaFHIR build to measure a change, and with each --variant the current jar
+with some settings changed (one write-path lever undone, for instance) to measure what that setting is worth. Every server gets the same demo-clinic
 transaction Bundles (about 135 resources each) after the same warm-up. A run's rate counts only the resources of
 bundles answered 200; a KetaFHIR run ends when the audit of every resource posted is stored. The client's own CPU
 time (this process, which shares the machine) is reported beside each run. Standard library only; not part of
@@ -125,6 +127,9 @@ def main():
     parser.add_argument('--stock-war', required=True, help='the stock starter built as shipped (target/ROOT.war)')
     parser.add_argument('--jar', default=run.JAR)
     parser.add_argument('--before-jar', help='an older KetaFHIR jar, run beside the current one')
+    parser.add_argument('--variant', action='append', default=[], metavar='NAME=ARGS',
+                        help='the current jar with these extra command-line settings, e.g. '
+                             '"index missing=--ketafhir.server.index-missing-fields=true"; repeatable')
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--patients', type=int, default=10)
     parser.add_argument('--clients', default='1,2,4')
@@ -142,6 +147,13 @@ def main():
         before = os.path.abspath(args.before_jar)
         configurations.insert(1, ('KetaFHIR before, everything on',
                                   lambda folder: run.Server(before, args.port, args.xmx, [], folder), True))
+    for variant in args.variant:
+        name, _, extra = variant.partition('=')
+        if not name or not extra:
+            parser.error(f'--variant {variant!r}: expected NAME=ARGS')
+        configurations.insert(-1, (f'KetaFHIR, {name}',
+                                   lambda folder, extra=extra.split(): run.Server(args.jar, args.port, args.xmx, extra,
+                                                                                  folder), True))
     report = {'date': datetime.datetime.now().astimezone().isoformat(timespec='seconds'), 'machine': run.machine(),
               'command': ' '.join(['python3', 'benchmark/ingest_vs_stock.py'] + sys.argv[1:]),
               'patients_per_run': args.patients, 'warmup_patients': args.warmup, 'repeats': args.repeats,

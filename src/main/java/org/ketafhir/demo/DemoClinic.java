@@ -574,7 +574,8 @@ public final class DemoClinic {
                     doseEnd = start.plus(Duration.ofMinutes(1));
                 }
                 case ESKETAMINE -> {
-                    mg = index == 0 ? (age >= 65 ? 28 : 56) : random.nextInt(3) == 0 ? 56 : 84;
+                    // day 1 is 56 mg at any age, as the US label and the server's default rule have it
+                    mg = index == 0 ? 56 : random.nextInt(3) == 0 ? 56 : 84;
                     int devices = mg / 28;
                     dosage.addExtension(CANONICAL + "device-count", new PositiveIntType(devices));
                     dosage.setText(mg + " mg: " + devices + " device" + (devices > 1 ? "s, 5 minutes apart" : ""));

@@ -3,6 +3,7 @@ package org.ketafhir.server;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -21,6 +22,12 @@ import org.springframework.validation.annotation.Validated;
  *                          index row per absent search parameter on every write
  * @param skipUnsubscribedChanges whether a change is kept out of HAPI's subscription pipeline when no active
  *                          subscription could match its resource type ({@link UnsubscribedChangeFilter})
+ * @param inlineResourceTextBelow resource bodies shorter than this many characters are stored in the version row
+ *                          itself instead of a separate large object (0: always a large object, HAPI's default)
+ * @param indexStorageOptimized whether search-index rows leave out the parameter name, resource type and update
+ *                          time that their hash columns already carry (HAPI's index storage optimisation)
+ * @param tokenTextIndexed  whether a coding's display and a concept's text are also indexed as strings, so that
+ *                          the {@code :text} modifier works on token parameters
  */
 @Validated
 @ConfigurationProperties("ketafhir.server")
@@ -32,7 +39,10 @@ public record FhirServerProperties(
         @DefaultValue("true") boolean openApi,
         @DefaultValue("false") boolean deleteExpunge,
         @DefaultValue("true") boolean indexMissingFields,
-        @DefaultValue("true") boolean skipUnsubscribedChanges) {
+        @DefaultValue("true") boolean skipUnsubscribedChanges,
+        @DefaultValue("4000") @PositiveOrZero int inlineResourceTextBelow,
+        @DefaultValue("true") boolean indexStorageOptimized,
+        @DefaultValue("true") boolean tokenTextIndexed) {
 
     @AssertTrue(message = "ketafhir.server.default-page-size must not exceed ketafhir.server.max-page-size")
     boolean isPageSizesConsistent() {

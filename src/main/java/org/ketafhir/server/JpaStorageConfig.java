@@ -64,6 +64,12 @@ public class JpaStorageConfig {
                 ? StorageSettings.IndexEnabledEnum.ENABLED
                 : StorageSettings.IndexEnabledEnum.DISABLED);
         settings.setFetchSizeDefaultMaximum(properties.maxPageSize());
+        // Write-path settings from HAPI's own bulk-load tests, each measured in benchmark/README.md: small bodies
+        // inline in the version row (one insert instead of a row and a large object), index rows without the
+        // columns their hashes already carry, and the :text index of codes kept unless an operator gives it up.
+        settings.setInlineResourceTextBelowSize(properties.inlineResourceTextBelow());
+        settings.setIndexStorageOptimized(properties.indexStorageOptimized());
+        settings.setSuppressStringIndexingInTokens(!properties.tokenTextIndexed());
         // Tags, profiles and security labels are kept in the resource body and searched as ordinary indexes
         // (_tag, _profile, _security). HAPI's default keeps them as shared tag-definition rows, and reading tagged
         // resources in one transaction while others write them failed at commit under concurrent ingest

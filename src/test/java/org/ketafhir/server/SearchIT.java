@@ -309,6 +309,24 @@ class SearchIT extends FhirServerTestBase {
     }
 
     @Test
+    void textModifierShouldFindATokenByItsDisplayOrText() {
+        String family = unique("TokenText");
+        IdType patient = createPatient(family, null);
+        String word = unique("anhedonia").toLowerCase();
+        Observation observation = new Observation();
+        observation.setStatus(Observation.ObservationStatus.FINAL);
+        observation.getCode().setText("Screening for " + word).addCoding()
+                .setSystem(TEST_SYSTEM).setCode(unique("code")).setDisplay(word + " item");
+        observation.setSubject(new Reference(patient.toUnqualifiedVersionless()));
+        IdType stored = (IdType) client().create().resource(observation).execute().getId();
+
+        assertThat(ids(search("Observation?subject=" + patient.toUnqualifiedVersionless().getValue()
+                + "&code:text=" + word))).containsExactly(versionless(stored));
+        assertThat(search("Observation?subject=" + patient.toUnqualifiedVersionless().getValue()
+                + "&code:text=" + unique("absent")).getEntry()).isEmpty();
+    }
+
+    @Test
     void missingModifierShouldSeparateResourcesWithAndWithoutTheElement() {
         String family = unique("Missing");
         IdType withBirthDate = createPatient(family, "1999-09-09");
