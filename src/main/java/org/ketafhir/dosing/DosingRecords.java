@@ -65,6 +65,10 @@ final class DosingRecords {
 
     /** TransactionDetails user data: what {@link #facts} read once per patient in one transaction. */
     private static final String READ_ONCE = DosingRecords.class.getName() + ".readOnce";
+    /** TransactionDetails user data: the reading window of every session of each patient this transaction stores. */
+    private static final String EXPECTED = DosingRecords.class.getName() + ".expected";
+    /** The slack the reading searches allow at each end of a window. */
+    private static final long SLACK_SECONDS = 60;
 
     private final DaoRegistry daos;
     private final DosingProperties properties;
@@ -106,19 +110,30 @@ final class DosingRecords {
     }
 
     /**
+     * Notes, while a transaction stores its entries (before any rule runs), the reading window of a session, so that
+     * the first check of the patient's sessions reads the readings of all of them with one search.
+     */
+    void expect(String patient, Session session, TransactionDetails transaction) {
+        if (transaction == null) {
+            return;
+        }
+        Map<String, Window> expected = transaction.getOrCreateUserData(EXPECTED, HashMap::new);
+        expected.merge(patient, window(session), Window::union);
+    }
+
+    /**
      * The facts the rules weigh for one session. Within one database transaction (a transaction Bundle's checks run
-     * together, after all its entries are stored) the patient's age, sessions and contraindications are read once
-     * and kept for the other sessions of the same patient: they cannot change between those checks. A null
-     * transaction reads everything.
+     * together, after all its entries are stored) the patient's age, sessions, contraindications and readings are
+     * read once and kept for the other sessions of the same patient: they cannot change between those checks. The
+     * readings (weights, blood pressures, SpO2, respiratory rate, MOAA/S) are one search over the windows of every
+     * session of the patient in the transaction. A null transaction reads everything.
      */
     DosingFacts facts(MedicationAdministration administration, Session session, String patient,
             TransactionDetails transaction) {
-        Instant from = session.start().minus(Duration.ofMinutes(properties.bloodPressure().preDoseWindowMinutes()));
-        Instant to = latest(session.start().plus(Duration.ofMinutes(properties.bloodPressure().postDoseToMinutes())),
-                session.observationEnd().orElse(session.doseEnd())
-                        .plus(Duration.ofMinutes(properties.esketamine().minObservationMinutes())));
+        Window own = window(session);
+        ReadingWindow readings = readings(patient, own, transaction);
         List<BloodPressure> pressures = new ArrayList<>();
-        for (Observation o : this.<Observation>search("Observation", observations(patient, BP_PANEL, from, to))) {
+        for (Observation o : readings.of(Set.of(ReadingCodes.BP_PANEL), own.from(), own.to())) {
             Optional<Instant> at = effective(o);
             Optional<BigDecimal> systolic = component(o, SYSTOLIC);
             Optional<BigDecimal> diastolic = component(o, DIASTOLIC);
@@ -126,15 +141,15 @@ final class DosingRecords {
                 pressures.add(new BloodPressure(systolic.get(), diastolic.get(), at.get()));
             }
         }
-        pressures.addAll(separateBloodPressures(patient, from, to));
-        List<Observation> spo2Observations = this.<Observation>search("Observation",
-                observations(patient, codes.of(Vital.SPO2), session.start(), to)).stream().filter(DosingRecords::counts).toList();
+        pressures.addAll(separateBloodPressures(readings, own));
+        List<Observation> spo2Observations = readings.of(codes.of(Vital.SPO2), session.start(), own.to()).stream()
+                .filter(DosingRecords::counts).toList();
         List<Instant> spo2 = spo2Observations.stream().map(DosingRecords::effective).flatMap(Optional::stream).toList();
-        List<Reading> readings = new ArrayList<>(readings(Vital.SPO2, spo2Observations, "%"));
-        readings.addAll(readings(Vital.RESPIRATORY_RATE, this.<Observation>search("Observation",
-                observations(patient, codes.of(Vital.RESPIRATORY_RATE), session.start(), to)), "/min"));
-        readings.addAll(readings(Vital.SEDATION_MOAAS, this.<Observation>search("Observation",
-                observations(patient, codes.of(Vital.SEDATION_MOAAS), session.start(), to)), null));
+        List<Reading> readingValues = new ArrayList<>(readings(Vital.SPO2, spo2Observations, "%"));
+        readingValues.addAll(readings(Vital.RESPIRATORY_RATE,
+                readings.of(codes.of(Vital.RESPIRATORY_RATE), session.start(), own.to()), "/min"));
+        readingValues.addAll(readings(Vital.SEDATION_MOAAS,
+                readings.of(codes.of(Vital.SEDATION_MOAAS), session.start(), own.to()), null));
         Optional<BirthDate> born = once(transaction, "born " + patient, () -> birthDate(patient));
         String self = administration.getIdElement().getIdPart();
         List<Instant> otherEsketamineStarts = once(transaction, "esketamine " + patient,
@@ -145,10 +160,85 @@ final class DosingRecords {
         List<DosingRules.CodedRecord> coded = once(transaction, "conditions " + patient, () -> codedRecords(patient));
         return new DosingFacts(session,
                 born.flatMap(b -> b.ageAt(session.start().atZone(properties.clinicZone()).toLocalDate())),
-                latestWeight(patient, session.start()), pressures, spo2, otherEsketamineStarts,
+                latestWeight(patient, session.start(), readings), pressures, spo2, otherEsketamineStarts,
                 DosingRules.classify(contraindications, coded),
                 coded.stream().anyMatch(r -> r.current() && suicidalIdeation.matches(r.system(), r.code())),
-                readings);
+                readingValues);
+    }
+
+    /** The time a session's readings are looked for in: from the pre-dose window to the end of observation. */
+    private Window window(Session session) {
+        Instant from = session.start().minus(Duration.ofMinutes(properties.bloodPressure().preDoseWindowMinutes()));
+        Instant to = latest(session.start().plus(Duration.ofMinutes(properties.bloodPressure().postDoseToMinutes())),
+                session.observationEnd().orElse(session.doseEnd())
+                        .plus(Duration.ofMinutes(properties.esketamine().minObservationMinutes())));
+        return new Window(from, to);
+    }
+
+    /** The readings of the session's window: kept from this transaction's first search when it covers the window. */
+    private ReadingWindow readings(String patient, Window own, TransactionDetails transaction) {
+        if (transaction == null) {
+            return search(patient, own);
+        }
+        Map<String, Object> kept = transaction.getOrCreateUserData(READ_ONCE, HashMap::new);
+        if (kept.get("readings " + patient) instanceof ReadingWindow earlier && earlier.window().covers(own)) {
+            return earlier;
+        }
+        Map<String, Window> expected = transaction.getOrCreateUserData(EXPECTED, HashMap::new);
+        Window window = own.union(expected.getOrDefault(patient, own));
+        ReadingWindow read = search(patient, window);
+        kept.put("readings " + patient, read);
+        return read;
+    }
+
+    private ReadingWindow search(String patient, Window window) {
+        Set<String> all = new java.util.HashSet<>(Set.of(LOINC + "|" + BODY_WEIGHT, ReadingCodes.BP_PANEL,
+                ReadingCodes.SYSTOLIC, ReadingCodes.DIASTOLIC));
+        for (Vital vital : Vital.values()) {
+            all.addAll(codes.of(vital));
+        }
+        return new ReadingWindow(window,
+                this.<Observation>search("Observation", observations(patient, all, window.from(), window.to())));
+    }
+
+    /** The latest body weight at or before the start: from the readings when one is there, else however old. */
+    private Optional<Weight> latestWeight(String patient, Instant start, ReadingWindow readings) {
+        Optional<Weight> recent = readings.of(Set.of(LOINC + "|" + BODY_WEIGHT), readings.window().from(), start).stream()
+                .filter(DosingRecords::counts)
+                .map(DosingRecords::weight)
+                .flatMap(Optional::stream)
+                .filter(w -> !w.at().isAfter(start))
+                .max(java.util.Comparator.comparing(Weight::at));
+        return recent.isPresent() ? recent : latestWeight(patient, start);
+    }
+
+    /** A span of effective times, both ends included. */
+    private record Window(Instant from, Instant to) {
+
+        Window union(Window other) {
+            return new Window(from.isBefore(other.from) ? from : other.from, to.isAfter(other.to) ? to : other.to);
+        }
+
+        boolean covers(Window other) {
+            return !other.from.isBefore(from) && !other.to.isAfter(to);
+        }
+    }
+
+    /**
+     * A patient's readings effective within a window (a minute's slack at each end, as the search has), read with
+     * one search; {@link #of} selects a kind of reading in a part of the window.
+     */
+    private record ReadingWindow(Window window, List<Observation> observations) {
+
+        List<Observation> of(Set<String> codes, Instant from, Instant to) {
+            Instant earliest = from.minusSeconds(SLACK_SECONDS);
+            Instant last = to.plusSeconds(SLACK_SECONDS);
+            return observations.stream()
+                    .filter(o -> o.getCode().getCoding().stream()
+                            .anyMatch(c -> codes.contains(c.getSystem() + "|" + c.getCode())))
+                    .filter(o -> effective(o).filter(at -> !at.isBefore(earliest) && !at.isAfter(last)).isPresent())
+                    .toList();
+        }
     }
 
     /**
@@ -181,18 +271,16 @@ final class DosingRecords {
      * Blood pressures recorded as a standalone systolic (8480-6) and diastolic (8462-4) Observation rather than a
      * panel: the two taken at the same effective time make one reading.
      */
-    private List<BloodPressure> separateBloodPressures(String patient, Instant from, Instant to) {
+    private static List<BloodPressure> separateBloodPressures(ReadingWindow readings, Window own) {
         Map<Instant, BigDecimal> diastolic = new HashMap<>();
-        for (Observation o : this.<Observation>search("Observation",
-                observations(patient, Set.of(ReadingCodes.DIASTOLIC), from, to))) {
+        for (Observation o : readings.of(Set.of(ReadingCodes.DIASTOLIC), own.from(), own.to())) {
             Optional<BigDecimal> value = value(o, "mm[Hg]");
             if (counts(o) && effective(o).isPresent() && value.isPresent()) {
                 diastolic.put(effective(o).get(), value.get());
             }
         }
         List<BloodPressure> pressures = new ArrayList<>();
-        for (Observation o : this.<Observation>search("Observation",
-                observations(patient, Set.of(ReadingCodes.SYSTOLIC), from, to))) {
+        for (Observation o : readings.of(Set.of(ReadingCodes.SYSTOLIC), own.from(), own.to())) {
             Optional<Instant> at = effective(o);
             Optional<BigDecimal> value = value(o, "mm[Hg]");
             if (counts(o) && at.isPresent() && value.isPresent() && diastolic.containsKey(at.get())) {
@@ -352,9 +440,10 @@ final class DosingRecords {
         search.add("code", anyCode);
         DateRangeParam range = new DateRangeParam();
         if (from != null) {
-            range.setLowerBound(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS, Date.from(from.minusSeconds(60))));
+            range.setLowerBound(new DateParam(ParamPrefixEnum.GREATERTHAN_OR_EQUALS,
+                    Date.from(from.minusSeconds(SLACK_SECONDS))));
         }
-        range.setUpperBound(new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, Date.from(to.plusSeconds(60))));
+        range.setUpperBound(new DateParam(ParamPrefixEnum.LESSTHAN_OR_EQUALS, Date.from(to.plusSeconds(SLACK_SECONDS))));
         search.add("date", range);
         return search;
     }

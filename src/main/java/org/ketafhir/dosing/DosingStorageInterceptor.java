@@ -21,7 +21,8 @@ import ca.uhn.fhir.rest.api.server.storage.TransactionDetails;
  *
  * <ul>
  *   <li>PRESTORAGE: when the patient's body weight is already stored, the dose per kg and the weight used are put on
- *       the session before it is written.</li>
+ *       the session before it is written; the session's reading window is noted for the transaction, so that the
+ *       rules read the readings of all the patient's sessions in it with one search.</li>
  *   <li>PRECOMMIT (deferred by HAPI to the end of a transaction Bundle, so readings sent in the same Bundle count and
  *       {@code urn:uuid} references are resolved): all rules run. An error throws 422 and the database transaction,
  *       the whole Bundle included, rolls back. Otherwise, if the weight arrived in the same Bundle, the session is
@@ -47,13 +48,13 @@ final class DosingStorageInterceptor {
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
-    public void creating(IBaseResource resource) {
-        prepare(resource);
+    public void creating(IBaseResource resource, TransactionDetails transaction) {
+        prepare(resource, transaction);
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
-    public void updating(IBaseResource previous, IBaseResource resource) {
-        prepare(resource);
+    public void updating(IBaseResource previous, IBaseResource resource, TransactionDetails transaction) {
+        prepare(resource, transaction);
     }
 
     @Hook(value = Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED, order = ORDER)
@@ -76,7 +77,7 @@ final class DosingStorageInterceptor {
         }
     }
 
-    private void prepare(IBaseResource resource) {
+    private void prepare(IBaseResource resource, TransactionDetails transaction) {
         if (!(resource instanceof MedicationAdministration administration)) {
             return;
         }
@@ -85,6 +86,7 @@ final class DosingStorageInterceptor {
         if (session.isEmpty() || patient.isEmpty()) {
             return;
         }
+        records.expect(patient.get(), session.get(), transaction);
         DosingRules.Evaluation weighed = rules.weigh(session.get(),
                 records.latestWeight(patient.get(), session.get().start()));
         DosingSessions.record(administration, weighed.mgPerKg(), weighed.weightUsed());

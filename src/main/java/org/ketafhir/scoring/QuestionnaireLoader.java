@@ -3,12 +3,9 @@ package org.ketafhir.scoring;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.springframework.core.io.Resource;
@@ -51,27 +48,6 @@ public final class QuestionnaireLoader {
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + CLASSPATH_FOLDER + "/" + PATTERN + " from the classpath", e);
-        }
-    }
-
-    /** Every {@code Questionnaire-*.json} directly in a folder, in file-name order. */
-    public static List<Questionnaire> fromDirectory(Path folder) {
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Path> matching = files.filter(p -> {
-                        String name = p.getFileName().toString();
-                        return name.startsWith("Questionnaire-") && name.endsWith(".json");
-                    })
-                    .sorted()
-                    .toList();
-            List<Questionnaire> result = new ArrayList<>();
-            for (Path file : matching) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    result.add(parse(in, file.toString()));
-                }
-            }
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Questionnaires from " + folder, e);
         }
     }
 

@@ -2,7 +2,6 @@ package org.ketafhir.scoring;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * The outcome of one score for one response.
@@ -28,10 +27,6 @@ public record ScoreResult(
 
     public boolean isComputed() {
         return value != null;
-    }
-
-    public OptionalInt valueIfComputed() {
-        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
     }
 
     public Optional<SeverityBand> bandIfAny() {

@@ -47,12 +47,4 @@ public final class ScoringResult {
     public boolean hasErrors() {
         return !errors.isEmpty();
     }
-
-    /** @throws ScoringException carrying every issue, when there is any */
-    public ScoringResult throwIfErrors() {
-        if (hasErrors()) {
-            throw new ScoringException(errors);
-        }
-        return this;
-    }
 }

@@ -450,6 +450,44 @@ class DosingRulesIT extends FhirServerTestBase {
     }
 
     @Test
+    void eachSessionOfATransactionShouldBeCheckedAgainstItsOwnReadings() {
+        String patient = patient("1980-01-01");
+        weight(patient, 80, START.minus(Duration.ofMinutes(20)));
+        Instant weekLater = START.plus(Duration.ofDays(7));
+        MedicationAdministration first = iv(patient, 40);
+        MedicationAdministration second = iv(patient, 40);
+        second.setEffective(new Period().setStart(Date.from(weekLater))
+                .setEnd(Date.from(weekLater.plus(Duration.ofMinutes(40)))));
+        second.getExtensionByUrl(DosingSessions.OBSERVATION_END)
+                .setValue(new DateTimeType(Date.from(weekLater.plus(Duration.ofMinutes(100)))));
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (MedicationAdministration session : List.of(first, second)) {
+            transaction.addEntry().setResource(session).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+        }
+        // 120/80 before the first session; 150/95 (above 140/90, under the 180/110 pause) before the second
+        for (Observation reading : List.of(bloodPressureObservation(patient, 120, 80, START.minus(Duration.ofMinutes(10))),
+                bloodPressureObservation(patient, 150, 95, weekLater.minus(Duration.ofMinutes(10))))) {
+            transaction.addEntry().setResource(reading).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        }
+
+        HttpResponse<String> stored = postJson("", json(transaction));
+
+        // each pre-dose window is the 60 minutes before its own start: the first session sees only 120/80, the
+        // second only 150/95; both weigh 40 mg against the 80 kg of a week before (0.5 mg/kg, no dose warning)
+        assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
+        List<MedicationAdministration> sessions = sessionsOf(patient);
+        assertThat(sessions).hasSize(2);
+        MedicationAdministration early = sessions.stream()
+                .filter(s -> s.getEffectivePeriod().getStart().toInstant().equals(START)).findFirst().orElseThrow();
+        MedicationAdministration late = sessions.stream()
+                .filter(s -> s.getEffectivePeriod().getStart().toInstant().equals(weekLater)).findFirst().orElseThrow();
+        assertThat(issuesOf(early)).isEmpty();
+        assertThat(issuesOf(late)).singleElement().satisfies(issue ->
+                assertThat(issue.getDetail()).contains("bp-pre-elevated").doesNotContain("iv-dose"));
+    }
+
+    @Test
     void aRecordedIntracerebralHaemorrhageShouldRefuseTheSession() {
         String patient = patient("1980-01-01");
         weight(patient, 80, START.minus(Duration.ofMinutes(20)));
