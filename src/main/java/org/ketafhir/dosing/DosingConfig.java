@@ -7,9 +7,9 @@ import org.hl7.fhir.r4.model.Medication;
 import org.ketafhir.ig.GuideValueSets;
 import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
@@ -24,7 +24,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "ketafhir.dosing", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(DosingProperties.class)
+@Import(DosingSettingsConfig.class)
 public class DosingConfig {
 
     /** A stored Medication a session refers to is read as the server (the client may not be allowed to read it). */
@@ -52,9 +52,9 @@ public class DosingConfig {
     }
 
     @Bean
-    DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
-            DosingRuleCatalogue catalogue, FhirContext fhirContext) {
-        return new DosingRecords(daos, properties, sessions,
+    DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, ReadingWindows windows,
+            DosingSessions sessions, DosingRuleCatalogue catalogue, FhirContext fhirContext) {
+        return new DosingRecords(daos, properties, windows, sessions,
                 ContraindicationGroups.fromGuide(fhirContext, catalogue, properties.contraindications()),
                 ContraindicationGroups.ofValueSet(fhirContext, "ketafhir-acute-suicidal-ideation"),
                 ReadingCodes.fromGuide(fhirContext));

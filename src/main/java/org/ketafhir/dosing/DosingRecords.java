@@ -72,16 +72,18 @@ final class DosingRecords {
 
     private final DaoRegistry daos;
     private final DosingProperties properties;
+    private final ReadingWindows windows;
     private final DosingSessions sessions;
     private final ContraindicationGroups contraindications;
     private final ContraindicationGroups.Group suicidalIdeation;
     private final ReadingCodes codes;
 
     /** @param suicidalIdeation the codes of ketafhir-acute-suicidal-ideation (esketamine first dose of 84 mg) */
-    DosingRecords(DaoRegistry daos, DosingProperties properties, DosingSessions sessions,
+    DosingRecords(DaoRegistry daos, DosingProperties properties, ReadingWindows windows, DosingSessions sessions,
             ContraindicationGroups contraindications, ContraindicationGroups.Group suicidalIdeation, ReadingCodes codes) {
         this.daos = daos;
         this.properties = properties;
+        this.windows = windows;
         this.sessions = sessions;
         this.contraindications = contraindications;
         this.suicidalIdeation = suicidalIdeation;
@@ -168,11 +170,8 @@ final class DosingRecords {
 
     /** The time a session's readings are looked for in: from the pre-dose window to the end of observation. */
     private Window window(Session session) {
-        Instant from = session.start().minus(Duration.ofMinutes(properties.bloodPressure().preDoseWindowMinutes()));
-        Instant to = latest(session.start().plus(Duration.ofMinutes(properties.bloodPressure().postDoseToMinutes())),
-                session.observationEnd().orElse(session.doseEnd())
-                        .plus(Duration.ofMinutes(properties.esketamine().minObservationMinutes())));
-        return new Window(from, to);
+        return new Window(windows.preDoseFrom(session.start()),
+                windows.readingsUntil(session.start(), session.observationEnd().orElse(session.doseEnd())));
     }
 
     /** The readings of the session's window: kept from this transaction's first search when it covers the window. */
@@ -498,10 +497,6 @@ final class DosingRecords {
             return Optional.of(observation.getEffectiveInstantType().getValue().toInstant());
         }
         return Optional.empty();
-    }
-
-    private static Instant latest(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
     }
 
     private static SystemRequestDetails system() {

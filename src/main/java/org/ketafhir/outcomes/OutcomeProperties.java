@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import java.util.List;
+import org.ketafhir.dosing.ReadingWindows;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -49,8 +50,8 @@ record OutcomeProperties(
                 List<@NotNull @Positive(message = "ketafhir.outcomes.rapid-response-hours takes hours of 1 or more") Integer> rapidResponseHours,
         @DefaultValue("2") @Positive(message = "ketafhir.outcomes.rapid-response-sessions must be at least 1") int rapidResponseSessions) {
 
-    /** @param sessionWindows the dosing rules' reading windows ({@link DosingWindowProperties}) */
-    OutcomeRules rules(SessionWindows sessionWindows) {
+    /** @param sessionWindows the dosing settings' reading windows */
+    OutcomeRules rules(ReadingWindows sessionWindows) {
         return new OutcomeRules(baselineWindowDays, inductionSessions, inductionDays, durabilityWeeks,
                 lossOfResponseConsecutive, timepointToleranceDays,
                 // The guide's Measure names a group for each of these months; they are not a setting.

@@ -1,6 +1,7 @@
 package org.ketafhir.outcomes;
 
 import java.util.List;
+import org.ketafhir.dosing.ReadingWindows;
 
 /**
  * The definitions an outcome summary applies (domain reference, section 6), as plain values so the computation can
@@ -29,7 +30,7 @@ public record OutcomeRules(
         List<Integer> cohortMonths,
         int suicidalIdeationPositiveAt,
         String dissociationScore,
-        SessionWindows sessionWindows,
+        ReadingWindows sessionWindows,
         List<Integer> rapidResponseHours,
         int rapidResponseSessions) {
 
@@ -37,12 +38,5 @@ public record OutcomeRules(
         durabilityWeeks = List.copyOf(durabilityWeeks);
         cohortMonths = List.copyOf(cohortMonths);
         rapidResponseHours = rapidResponseHours.stream().sorted().distinct().toList();
-    }
-
-    /** The defaults of the domain reference. */
-    public static OutcomeRules defaults() {
-        return new OutcomeRules(14, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1,
-                "http://ketafhir.org/fhir/CodeSystem/ketafhir-instrument|cadss-total", SessionWindows.defaults(),
-                List.of(4, 24), 2);
     }
 }

@@ -5,7 +5,9 @@ import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
+import org.ketafhir.dosing.DosingSettingsConfig;
 import org.ketafhir.dosing.MedicationCodes;
+import org.ketafhir.dosing.ReadingWindows;
 import org.ketafhir.scoring.InstrumentCatalog;
 import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -13,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -23,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "ketafhir.outcomes", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties({OutcomeProperties.class, DosingWindowProperties.class})
+@EnableConfigurationProperties(OutcomeProperties.class)
+@Import(DosingSettingsConfig.class)
 public class OutcomesConfig {
 
     @Bean
@@ -60,8 +64,8 @@ public class OutcomesConfig {
 
     @Bean
     OutcomeSummaries outcomeSummaries(OutcomeIndex index, OutcomeInstruments instruments, OutcomeCodes codes,
-            OutcomeProperties properties, DosingWindowProperties dosingWindows, DaoRegistry daos) {
-        return new OutcomeSummaries(index, instruments, properties.rules(dosingWindows.windows()), codes, daos,
+            OutcomeProperties properties, ReadingWindows readingWindows, DaoRegistry daos) {
+        return new OutcomeSummaries(index, instruments, properties.rules(readingWindows), codes, daos,
                 Clock.systemUTC());
     }
 

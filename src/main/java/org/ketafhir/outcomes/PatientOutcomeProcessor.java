@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.ketafhir.dosing.ReadingWindows;
 import org.ketafhir.outcomes.PatientOutcome.Exposure;
 import org.ketafhir.outcomes.PatientOutcome.InstrumentOutcome;
 import org.ketafhir.outcomes.PatientOutcome.Point;
@@ -319,7 +320,7 @@ public final class PatientOutcomeProcessor {
         Double peakDiastolic = null;
         Double peakRise = null;
         // A reading belongs to a session by partOf or, as the dosing rules read them, by the session's time windows.
-        SessionWindows windows = rules.sessionWindows();
+        ReadingWindows windows = rules.sessionWindows();
         Map<String, List<OutcomeFact>> readings = SessionReadings.bySession(sessions,
                 facts.stream().filter(f -> f.kind() == FactKind.BLOOD_PRESSURE).toList(), windows);
         for (Map.Entry<String, List<OutcomeFact>> entry : readings.entrySet()) {
@@ -329,7 +330,7 @@ public final class PatientOutcomeProcessor {
             for (OutcomeFact reading : entry.getValue()) {
                 peakSystolic = max(peakSystolic, reading.value1());
                 peakDiastolic = max(peakDiastolic, reading.value2());
-                if (windows.isPreDose(session, reading.at())) {
+                if (windows.isPreDose(session.at(), reading.at())) {
                     pre = pre == null || reading.at().isAfter(pre.at()) ? reading : pre;
                 } else if (reading.at().isAfter(session.at())) {
                     postPeak = max(postPeak, reading.value1());

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class CohortOutcomeProcessorTest {
 
     private final PatientOutcomeProcessor patients =
-            new PatientOutcomeProcessor(PatientOutcomeProcessorTest.INSTRUMENTS, OutcomeRules.defaults());
+            new PatientOutcomeProcessor(PatientOutcomeProcessorTest.INSTRUMENTS, OutcomeDefaults.rules());
     private final CohortOutcomeProcessor cohorts = new CohortOutcomeProcessor(patients, Set.of(Course.MDD));
     private final OutcomeInstrument phq9 = PatientOutcomeProcessorTest.INSTRUMENTS.byName("phq-9").orElseThrow();
 

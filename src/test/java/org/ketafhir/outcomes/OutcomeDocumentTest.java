@@ -45,7 +45,7 @@ class OutcomeDocumentTest {
     private static final OutcomeCodes CODES = new OutcomeCodes(Set.of(), Set.of(), Set.of(), Set.of(), Course.SI_ITEM, Map.of());
 
     private final PatientOutcomeProcessor processor =
-            new PatientOutcomeProcessor(PatientOutcomeProcessorTest.INSTRUMENTS, OutcomeRules.defaults());
+            new PatientOutcomeProcessor(PatientOutcomeProcessorTest.INSTRUMENTS, OutcomeDefaults.rules());
 
     @Test
     void shouldWriteAValidDocumentWithAbsoluteFullUrls() {

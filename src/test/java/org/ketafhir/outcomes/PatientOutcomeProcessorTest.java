@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Extension;
+import org.ketafhir.dosing.DosingDefaults;
+import org.ketafhir.dosing.ReadingWindows;
 import org.ketafhir.outcomes.PatientOutcome.InstrumentOutcome;
 import org.ketafhir.scoring.InstrumentCatalog;
 import org.junit.jupiter.api.Test;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class PatientOutcomeProcessorTest {
 
     static final OutcomeInstruments INSTRUMENTS = OutcomeInstruments.fromClasspath(InstrumentCatalog.fromClasspath());
-    private final PatientOutcomeProcessor processor = new PatientOutcomeProcessor(INSTRUMENTS, OutcomeRules.defaults());
+    private final PatientOutcomeProcessor processor = new PatientOutcomeProcessor(INSTRUMENTS, OutcomeDefaults.rules());
 
     private PatientOutcome summarise(Course course) {
         return processor.summarise(course.patient(), course.facts(), null, null, null, Set.of());
@@ -168,7 +170,7 @@ class PatientOutcomeProcessorTest {
     @Test
     void shouldUseAWiderBaselineWindowWhenConfigured() {
         OutcomeRules wide = new OutcomeRules(21, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS,
-                SessionWindows.defaults(), List.of(4, 24), 2);
+                DosingDefaults.readingWindows(), List.of(4, 24), 2);
         Course course = Cases.noBaselineInWindow();
         InstrumentOutcome phq9 = new PatientOutcomeProcessor(INSTRUMENTS, wide)
                 .summarise(course.patient(), course.facts(), null, null, null, Set.of()).instruments().get(0);
@@ -317,7 +319,7 @@ class PatientOutcomeProcessorTest {
     void shouldReadTheWindowsFromTheDosingSettings() {
         // A 30-minute pre-dose window and 30 minutes of observation: 08:30-09:00 before, to max(10:00, 10:10) = 10:10 after.
         OutcomeRules narrow = new OutcomeRules(14, 6, 28, List.of(4, 8, 12), 2, 14, List.of(3, 6, 12), 1, Course.CADSS,
-                new SessionWindows(30, 60, 30), List.of(4, 24), 2);
+                new ReadingWindows(30, 60, 30), List.of(4, 24), 2);
         Instant start = Course.DAY_0;
         Course course = Cases.responderRemittingAtSession4()
                 .bloodPressureUnlinked(start.minus(Duration.ofMinutes(31)), 139, 85)   // 08:29: outside

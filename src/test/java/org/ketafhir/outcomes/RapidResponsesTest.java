@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RapidResponsesTest {
 
     private final PatientOutcomeProcessor processor =
-            new PatientOutcomeProcessor(PatientOutcomeProcessorTest.INSTRUMENTS, OutcomeRules.defaults());
+            new PatientOutcomeProcessor(PatientOutcomeProcessorTest.INSTRUMENTS, OutcomeDefaults.rules());
 
     private static Instant hours(Instant from, int minutes) {
         return from.plus(Duration.ofMinutes(minutes));
