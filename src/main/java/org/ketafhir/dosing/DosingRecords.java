@@ -57,12 +57,6 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
  */
 final class DosingRecords {
 
-    static final String LOINC = "http://loinc.org";
-    static final String BODY_WEIGHT = "29463-7";
-    static final String BP_PANEL = "85354-9";
-    static final String SYSTOLIC = "8480-6";
-    static final String DIASTOLIC = "8462-4";
-
     /** TransactionDetails user data: what {@link #facts} read once per patient in one transaction. */
     private static final String READ_ONCE = DosingRecords.class.getName() + ".readOnce";
     /** TransactionDetails user data: the reading window of every session of each patient this transaction stores. */
@@ -101,7 +95,7 @@ final class DosingRecords {
 
     /** The latest body weight of the patient at or before the start, however old. */
     Optional<Weight> latestWeight(String patient, Instant start) {
-        SearchParameterMap search = observations(patient, BODY_WEIGHT, null, start.plusSeconds(1));
+        SearchParameterMap search = observations(patient, Set.of(ReadingCodes.BODY_WEIGHT), null, start.plusSeconds(1));
         search.setSort(new SortSpec("date", SortOrderEnum.DESC));
         return this.<Observation>search("Observation", search).stream()
                 .filter(DosingRecords::counts)
@@ -137,8 +131,8 @@ final class DosingRecords {
         List<BloodPressure> pressures = new ArrayList<>();
         for (Observation o : readings.of(Set.of(ReadingCodes.BP_PANEL), own.from(), own.to())) {
             Optional<Instant> at = effective(o);
-            Optional<BigDecimal> systolic = component(o, SYSTOLIC);
-            Optional<BigDecimal> diastolic = component(o, DIASTOLIC);
+            Optional<BigDecimal> systolic = component(o, ReadingCodes.SYSTOLIC);
+            Optional<BigDecimal> diastolic = component(o, ReadingCodes.DIASTOLIC);
             if (counts(o) && at.isPresent() && systolic.isPresent() && diastolic.isPresent()) {
                 pressures.add(new BloodPressure(systolic.get(), diastolic.get(), at.get()));
             }
@@ -191,7 +185,7 @@ final class DosingRecords {
     }
 
     private ReadingWindow search(String patient, Window window) {
-        Set<String> all = new java.util.HashSet<>(Set.of(LOINC + "|" + BODY_WEIGHT, ReadingCodes.BP_PANEL,
+        Set<String> all = new java.util.HashSet<>(Set.of(ReadingCodes.BODY_WEIGHT, ReadingCodes.BP_PANEL,
                 ReadingCodes.SYSTOLIC, ReadingCodes.DIASTOLIC));
         for (Vital vital : Vital.values()) {
             all.addAll(codes.of(vital));
@@ -202,7 +196,7 @@ final class DosingRecords {
 
     /** The latest body weight at or before the start: from the readings when one is there, else however old. */
     private Optional<Weight> latestWeight(String patient, Instant start, ReadingWindow readings) {
-        Optional<Weight> recent = readings.of(Set.of(LOINC + "|" + BODY_WEIGHT), readings.window().from(), start).stream()
+        Optional<Weight> recent = readings.of(Set.of(ReadingCodes.BODY_WEIGHT), readings.window().from(), start).stream()
                 .filter(DosingRecords::counts)
                 .map(DosingRecords::weight)
                 .flatMap(Optional::stream)
@@ -427,10 +421,6 @@ final class DosingRecords {
                 daos.getResourceDao(DetectedIssue.class).getContext(), conflicts);
     }
 
-    private static SearchParameterMap observations(String patient, String code, Instant from, Instant to) {
-        return observations(patient, Set.of(LOINC + "|" + code), from, to);
-    }
-
     /** @param codes {@code system|code}, any of them */
     private static SearchParameterMap observations(String patient, Set<String> codes, Instant from, Instant to) {
         SearchParameterMap search = SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient));
@@ -478,9 +468,10 @@ final class DosingRecords {
         return Optional.of(new Weight(kg, effective(observation).get(), "Observation/" + observation.getIdElement().getIdPart()));
     }
 
+    /** The value of the component coded {@code system|code}. */
     private static Optional<BigDecimal> component(Observation observation, String code) {
         return observation.getComponent().stream()
-                .filter(c -> c.getCode().getCoding().stream().anyMatch(x -> LOINC.equals(x.getSystem()) && code.equals(x.getCode())))
+                .filter(c -> c.getCode().getCoding().stream().anyMatch(x -> code.equals(x.getSystem() + "|" + x.getCode())))
                 .map(c -> c.getValue() instanceof Quantity q && q.hasValue() ? q.getValue() : null)
                 .filter(java.util.Objects::nonNull)
                 .findFirst();

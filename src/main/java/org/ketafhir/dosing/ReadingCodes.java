@@ -18,16 +18,17 @@ import ca.uhn.fhir.context.FhirContext;
  *
  * @param spo2 the codes of an oxygen saturation reading (59408-5, 2708-6)
  */
-record ReadingCodes(Set<String> spo2) {
+public record ReadingCodes(Set<String> spo2) {
 
     private static final String LOINC = "http://loinc.org|";
-    static final String BP_PANEL = LOINC + "85354-9";
-    static final String SYSTOLIC = LOINC + "8480-6";
-    static final String DIASTOLIC = LOINC + "8462-4";
+    public static final String BODY_WEIGHT = LOINC + "29463-7";
+    public static final String BP_PANEL = LOINC + "85354-9";
+    public static final String SYSTOLIC = LOINC + "8480-6";
+    public static final String DIASTOLIC = LOINC + "8462-4";
     static final String RESPIRATORY_RATE = LOINC + "9279-1";
     static final String MOAAS = "http://ketafhir.org/fhir/CodeSystem/ketafhir|moaas";
 
-    ReadingCodes {
+    public ReadingCodes {
         spo2 = Set.copyOf(spo2);
     }
 
@@ -36,7 +37,7 @@ record ReadingCodes(Set<String> spo2) {
         Set<String> sedation = GuideValueSets.enumerated(fhirContext, "ketafhir-sedation-dissociation").keySet();
         ReadingCodes codes = new ReadingCodes(GuideValueSets.enumerated(fhirContext, "ketafhir-oxygen-saturation").keySet());
         List<String> missing = new ArrayList<>();
-        Stream.concat(codes.spo2.stream(), Stream.of(BP_PANEL, SYSTOLIC, DIASTOLIC, RESPIRATORY_RATE))
+        Stream.concat(codes.spo2.stream(), Stream.of(BODY_WEIGHT, BP_PANEL, SYSTOLIC, DIASTOLIC, RESPIRATORY_RATE))
                 .filter(c -> !vitals.contains(c))
                 .forEach(missing::add);
         if (!sedation.contains(MOAAS)) {

@@ -28,11 +28,6 @@ record OutcomeCodes(
         String suicidalIdeationItem,
         Map<String, String> displays) {
 
-    static final String LOINC = "http://loinc.org";
-    static final String BLOOD_PRESSURE_PANEL = LOINC + "|85354-9";
-    static final String SYSTOLIC = LOINC + "|8480-6";
-    static final String DIASTOLIC = LOINC + "|8462-4";
-
     static OutcomeCodes fromGuide(FhirContext fhirContext, String suicidalIdeationItem) {
         Map<String, String> displays = new HashMap<>();
         Map<String, String> psychotherapy = read(fhirContext, "ketafhir-psychotherapy", displays);

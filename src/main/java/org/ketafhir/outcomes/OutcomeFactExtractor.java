@@ -28,7 +28,9 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComp
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
 import org.ketafhir.dosing.MedicationCodes;
+import org.ketafhir.dosing.ReadingCodes;
 import org.ketafhir.scoring.Instrument;
+import org.ketafhir.scoring.ScoredStatuses;
 
 /**
  * Reads from a stored resource the facts an outcome summary needs (see {@link FactKind}). Plain FHIR in, plain
@@ -49,11 +51,15 @@ final class OutcomeFactExtractor {
     private final OutcomeInstruments instruments;
     private final MedicationCodes medications;
     private final OutcomeCodes codes;
+    private final ScoredStatuses scoredStatuses;
 
-    OutcomeFactExtractor(OutcomeInstruments instruments, MedicationCodes medications, OutcomeCodes codes) {
+    /** @param scoredStatuses the statuses of the responses whose answers count, as scoring has them */
+    OutcomeFactExtractor(OutcomeInstruments instruments, MedicationCodes medications, OutcomeCodes codes,
+            ScoredStatuses scoredStatuses) {
         this.instruments = instruments;
         this.medications = medications;
         this.codes = codes;
+        this.scoredStatuses = scoredStatuses;
     }
 
     List<OutcomeFact> extract(IBaseResource resource) {
@@ -108,9 +114,9 @@ final class OutcomeFactExtractor {
                         .withCode(token).withValues(value, null).withRef(session)));
                 return;
             }
-            if (token.equals(OutcomeCodes.BLOOD_PRESSURE_PANEL)) {
-                Double systolic = component(observation, OutcomeCodes.SYSTOLIC);
-                Double diastolic = component(observation, OutcomeCodes.DIASTOLIC);
+            if (token.equals(ReadingCodes.BP_PANEL)) {
+                Double systolic = component(observation, ReadingCodes.SYSTOLIC);
+                Double diastolic = component(observation, ReadingCodes.DIASTOLIC);
                 if (systolic != null || diastolic != null) {
                     facts.add(OutcomeFact.of(FactKind.BLOOD_PRESSURE, patient, at).withValues(systolic, diastolic).withRef(session));
                 }
@@ -122,8 +128,7 @@ final class OutcomeFactExtractor {
     private void questionnaireResponse(QuestionnaireResponse response, List<OutcomeFact> facts) {
         String patient = patientId(response.getSubject());
         Instant at = response.hasAuthored() ? response.getAuthored().toInstant() : null;
-        String status = response.hasStatus() ? response.getStatus().toCode() : "";
-        if (patient == null || at == null || !(status.equals("completed") || status.equals("amended"))) {
+        if (patient == null || at == null || !scoredStatuses.counts(response.getStatus())) {
             return;
         }
         Optional<Instrument> instrument = instruments.catalog().findFor(response);

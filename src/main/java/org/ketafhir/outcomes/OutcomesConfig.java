@@ -8,6 +8,8 @@ import javax.sql.DataSource;
 import org.ketafhir.dosing.DosingSettingsConfig;
 import org.ketafhir.dosing.MedicationCodes;
 import org.ketafhir.dosing.ReadingWindows;
+import org.ketafhir.scoring.ScoredStatuses;
+import org.ketafhir.scoring.ScoringSettingsConfig;
 import org.ketafhir.scoring.InstrumentCatalog;
 import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,7 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "ketafhir.outcomes", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(OutcomeProperties.class)
-@Import(DosingSettingsConfig.class)
+@Import({DosingSettingsConfig.class, ScoringSettingsConfig.class})
 public class OutcomesConfig {
 
     @Bean
@@ -49,9 +51,11 @@ public class OutcomesConfig {
     /** On HAPI's JPA interceptor service, so it fires once per stored resource, inside its transaction. */
     @Bean
     OutcomeIndexInterceptor outcomeIndexInterceptor(OutcomeIndex index, OutcomeInstruments instruments,
-            OutcomeCodes codes, FhirContext fhirContext, IInterceptorService jpaInterceptors) {
+            OutcomeCodes codes, ScoredStatuses scoredStatuses, FhirContext fhirContext,
+            IInterceptorService jpaInterceptors) {
         OutcomeIndexInterceptor interceptor = new OutcomeIndexInterceptor(index,
-                new OutcomeFactExtractor(instruments, MedicationCodes.fromGuide(fhirContext), codes));
+                new OutcomeFactExtractor(instruments, MedicationCodes.fromGuide(fhirContext), codes,
+                        scoredStatuses));
         jpaInterceptors.registerInterceptor(interceptor);
         return interceptor;
     }

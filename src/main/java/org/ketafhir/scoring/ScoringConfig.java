@@ -2,9 +2,9 @@ package org.ketafhir.scoring;
 
 import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
@@ -17,7 +17,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(prefix = "ketafhir.scoring", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(ScoringProperties.class)
+@Import(ScoringSettingsConfig.class)
 public class ScoringConfig {
 
     /** Parsed once at start-up: an inconsistent instrument in the guide stops the server here. */

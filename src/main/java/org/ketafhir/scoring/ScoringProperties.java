@@ -47,7 +47,11 @@ record ScoringProperties(
         });
     }
 
+    ScoredStatuses statuses() {
+        return new ScoredStatuses(scoredStatuses);
+    }
+
     boolean scores(QuestionnaireResponseStatus status) {
-        return status != null && status != QuestionnaireResponseStatus.NULL && scoredStatuses.contains(status.toCode());
+        return statuses().counts(status);
     }
 }

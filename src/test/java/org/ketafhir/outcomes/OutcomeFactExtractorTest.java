@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
+import java.util.Set;
 import org.hl7.fhir.r4.model.AdverseEvent;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -16,13 +17,15 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.ketafhir.dosing.MedicationCodes;
+import org.ketafhir.scoring.ScoredStatuses;
 
 /** What the outcome index takes from plain R4 resources, whether this server derived them or another system sent them. */
 class OutcomeFactExtractorTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private final OutcomeFactExtractor extractor = new OutcomeFactExtractor(PatientOutcomeProcessorTest.INSTRUMENTS,
-            MedicationCodes.fromGuide(FHIR), OutcomeCodes.fromGuide(FHIR, "http://loinc.org|44260-8"));
+            MedicationCodes.fromGuide(FHIR), OutcomeCodes.fromGuide(FHIR, "http://loinc.org|44260-8"),
+            new ScoredStatuses(Set.of("completed", "amended")));
 
     private static Observation observation(String system, String code) {
         Observation observation = new Observation();
@@ -91,6 +94,25 @@ class OutcomeFactExtractorTest {
             assertThat(fact.kind()).isEqualTo(FactKind.SUICIDAL_IDEATION);
             assertThat(fact.value1()).isEqualTo(3.0);
         });
+    }
+
+    @Test
+    void shouldReadTheAnswersOfAResponseOnlyInAStatusThatIsScored() {
+        QuestionnaireResponse response = new QuestionnaireResponse();
+        response.setId("QuestionnaireResponse/r2");
+        response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS);
+        response.setQuestionnaire("http://loinc.org/q/44249-1");
+        response.setSubject(new Reference("Patient/p1"));
+        response.setAuthoredElement(new DateTimeType("2026-01-05T10:00:00Z"));
+        response.addItem().setLinkId("/44260-8").addAnswer().setValue(new IntegerType(2));
+        assertThat(extractor.extract(response)).isEmpty();
+
+        // ketafhir.scoring.scored-statuses naming in-progress makes its answers count here too
+        OutcomeFactExtractor withInProgress = new OutcomeFactExtractor(PatientOutcomeProcessorTest.INSTRUMENTS,
+                MedicationCodes.fromGuide(FHIR), OutcomeCodes.fromGuide(FHIR, "http://loinc.org|44260-8"),
+                new ScoredStatuses(Set.of("completed", "amended", "in-progress")));
+        assertThat(withInProgress.extract(response)).singleElement()
+                .satisfies(fact -> assertThat(fact.value1()).isEqualTo(2.0));
     }
 
     @Test
