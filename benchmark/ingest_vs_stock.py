@@ -85,6 +85,20 @@ def one_run(name, start, audited, sets, warmup, folder):
     return result
 
 
+def strip_profiles(path):
+    """Removes every entry's meta.profile: plain R4, as a system that knows nothing of the guide sends it."""
+    with open(path) as f:
+        bundle = json.load(f)
+    for entry in bundle.get('entry', []):
+        meta = entry.get('resource', {}).get('meta')
+        if meta is not None:
+            meta.pop('profile', None)
+            if not meta:
+                entry['resource'].pop('meta')
+    with open(path, 'w') as f:
+        json.dump(bundle, f)
+
+
 def spread(values):
     return f'{statistics.median(values):g} ({min(values):g}-{max(values):g})'
 
@@ -96,7 +110,8 @@ def markdown(report):
              f'Machine: {m["nproc"]} CPU ({m["cpu"]}), {m["ram_gb"]} GB RAM, {m["java"]}; load average at start '
              f'{", ".join(f"{x:.1f}" for x in m["load_average_at_start"])}.', '',
              f'Command: `{report["command"]}`', '',
-             f'Workload: the demo clinic, {report["patients_per_run"]} patients per run (one transaction Bundle each, '
+             f'Workload: the demo clinic{" without meta.profile (plain R4)" if report.get("workload") == "plain" else ""}, '
+             f'{report["patients_per_run"]} patients per run (one transaction Bundle each, '
              f'about 135 resources), a different seed per client count, the same bundles for every server, each on a '
              f'fresh H2 database after a {report["warmup_patients"]}-patient warm-up; {report["repeats"]} repeats, '
              'servers interleaved. Figures: median (min-max) of the repeats.', '',
@@ -130,6 +145,9 @@ def main():
     parser.add_argument('--variant', action='append', default=[], metavar='NAME=ARGS',
                         help='the current jar with these extra command-line settings, e.g. '
                              '"index missing=--ketafhir.server.index-missing-fields=true"; repeatable')
+    parser.add_argument('--workload', choices=['demo', 'plain'], default='demo',
+                        help='demo: the demo clinic as generated (every resource declares its guide profile); plain: '
+                             'the same bundles as another system sends them, every meta.profile removed')
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--patients', type=int, default=10)
     parser.add_argument('--clients', default='1,2,4')
@@ -155,6 +173,7 @@ def main():
                                    lambda folder, extra=extra.split(): run.Server(args.jar, args.port, args.xmx, extra,
                                                                                   folder), True))
     report = {'date': datetime.datetime.now().astimezone().isoformat(timespec='seconds'), 'machine': run.machine(),
+              'workload': args.workload,
               'command': ' '.join(['python3', 'benchmark/ingest_vs_stock.py'] + sys.argv[1:]),
               'patients_per_run': args.patients, 'warmup_patients': args.warmup, 'repeats': args.repeats,
               'configurations': [c[0] for c in configurations], 'runs': {c[0]: [] for c in configurations}}
@@ -163,6 +182,10 @@ def main():
         clients = [int(c) for c in args.clients.split(',')]
         sets = [(c, run.generate(args.jar, os.path.join(workdir, f'set-{c}'), 1000 + c, args.patients)) for c in clients]
         warmup = run.generate(args.jar, os.path.join(workdir, 'warmup'), 1000, args.warmup)
+        if args.workload == 'plain':
+            for files in [warmup] + [files for _, files in sets]:
+                for path in files:
+                    strip_profiles(path)
         report['client_sets'] = [(c, len(files) - 1) for c, files in sets]
         for repeat in range(args.repeats):
             order = configurations[repeat % len(configurations):] + configurations[:repeat % len(configurations)]

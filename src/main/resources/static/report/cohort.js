@@ -17,7 +17,8 @@
         {key: '12-months', label: '12 months'}
     ];
     var STRATIFIERS = [
-        {key: 'condition', label: 'By condition'},
+        {key: 'condition', label: 'By condition',
+            note: 'A patient with more than one of these conditions is counted under each.'},
         {key: 'route', label: 'By route'},
         {key: 'baseline-severity', label: 'By baseline severity'},
         {key: 'psychotherapy', label: 'By psychotherapy'}
@@ -133,7 +134,8 @@
                 'aria-label': 'Response and remission rates ' + s.label.toLowerCase()});
             var tableHolder = el('div', {});
             grid.appendChild(el('section', {className: 'breakdown', 'data-stratifier': s.key},
-                [el('h3', {}, s.label), chart, tableHolder]));
+                [el('h3', {}, s.label)].concat(s.note ? [el('p', {className: 'note'}, s.note)] : [],
+                    [chart, tableHolder])));
             return {stratifier: s, chart: chart, table: tableHolder, instance: null};
         });
         var draw = function () {
@@ -254,14 +256,19 @@
             };
         };
         var chart = window.echarts.init(panel.chart, null, {renderer: 'canvas'});
+        var crowded = labels.length > 4;
         chart.setOption({
             animation: false,
             legend: {top: 0},
             tooltip: {trigger: 'item', renderMode: 'richText', formatter: function (params) {
                 return params.data && params.data.tip ? params.data.tip.join('\n') : R.chartText(params.name);
             }},
-            grid: {left: 44, right: 12, top: 36, bottom: 56},
-            xAxis: {type: 'category', data: labels.map(R.chartText), axisLabel: {interval: 0, width: 110, overflow: 'truncate'}},
+            // More than four categories: slanted labels that do not overlap, the grid grown to hold them; a long one
+            // ends in an ellipsis (the full label is in the tooltip and the table below).
+            grid: {left: 44, right: 12, top: 36, bottom: crowded ? 92 : 56, containLabel: crowded},
+            xAxis: {type: 'category', data: labels.map(R.chartText), axisLabel: crowded
+                ? {interval: 0, rotate: 35, width: 120, overflow: 'truncate'}
+                : {interval: 0, width: 110, overflow: 'truncate'}},
             yAxis: {type: 'value', min: 0, max: 100, axisLabel: {formatter: '{value} %'}},
             series: [bar('response', 'Response', RESPONSE_COLOR), bar('remission', 'Remission', REMISSION_COLOR)]
         });

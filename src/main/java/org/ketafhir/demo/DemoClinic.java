@@ -381,7 +381,8 @@ public final class DemoClinic {
                     code.setText("Treatment-resistant major depression");
                 }
                 case BIPOLAR_DEPRESSION -> {
-                    code.addCoding(new Coding(SNOMED, "191627008", null));
+                    code.addCoding(new Coding(SNOMED, "191627008",
+                            "Bipolar affective disorder, current episode depression"));
                     code.addCoding(new Coding(ICD10, "F31.4", "Bipolar disorder, current episode depressed, severe, without psychotic features"));
                     code.setText("Bipolar disorder, current episode depressed");
                 }
