@@ -452,20 +452,12 @@ final class DosingRecords {
         if (!(observation.getValue() instanceof Quantity q) || !q.hasValue() || effective(observation).isEmpty()) {
             return Optional.empty();
         }
-        BigDecimal kg;
-        if ("kg".equals(q.getCode())) {
-            kg = q.getValue();
-        } else if ("g".equals(q.getCode())) {
-            kg = q.getValue().movePointLeft(3);
-        } else if ("[lb_av]".equals(q.getCode())) {
-            kg = q.getValue().multiply(new BigDecimal("0.45359237"));
-        } else {
+        Optional<BigDecimal> grams = Masses.grams(q);
+        if (grams.isEmpty() || grams.get().signum() <= 0) {
             return Optional.empty();
         }
-        if (kg.signum() <= 0) {
-            return Optional.empty();
-        }
-        return Optional.of(new Weight(kg, effective(observation).get(), "Observation/" + observation.getIdElement().getIdPart()));
+        return Optional.of(new Weight(grams.get().movePointLeft(3), effective(observation).get(),
+                "Observation/" + observation.getIdElement().getIdPart()));
     }
 
     /** The value of the component coded {@code system|code}. */

@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
+import org.ketafhir.dosing.Masses;
 import org.ketafhir.dosing.MedicationCodes;
 import org.ketafhir.dosing.ReadingCodes;
 import org.ketafhir.scoring.Instrument;
@@ -297,18 +298,7 @@ final class OutcomeFactExtractor {
     }
 
     private static Double milligrams(Quantity dose) {
-        if (dose == null || !dose.hasValue()) {
-            return null;
-        }
-        BigDecimal value = dose.getValue();
-        String unit = dose.hasCode() ? dose.getCode() : dose.getUnit();
-        if ("mg".equals(unit)) {
-            return value.doubleValue();
-        }
-        if ("g".equals(unit)) {
-            return value.movePointRight(3).doubleValue();
-        }
-        return null;
+        return Masses.grams(dose).map(grams -> grams.movePointRight(3).doubleValue()).orElse(null);
     }
 
     /**
