@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -68,6 +69,8 @@ public final class DemoClinic {
     static final String ICD10 = "http://hl7.org/fhir/sid/icd-10-cm";
     static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
     static final String UCUM = "http://unitsofmeasure.org";
+    /** Patients per block of trajectories with the designed mix (see {@link #trajectory}). */
+    private static final int TRAJECTORY_BLOCK = 20;
     /** Day 0 of the clinic: every date is counted from it, never from the clock. */
     static final LocalDate OPENING = LocalDate.of(2025, 1, 6);
     static final int PSYCHIATRISTS = 3;
@@ -160,22 +163,57 @@ public final class DemoClinic {
         return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + number * 0xBF58476D1CE4E5B9L + 7);
     }
 
-    private static DemoPatient plan(SplittableRandom random, int number) {
+    private DemoPatient plan(SplittableRandom random, int number) {
         Diagnosis diagnosis = pick(random, new int[] {45, 15, 15, 10, 15}, Diagnosis.values());
         Route route = diagnosis == Diagnosis.TREATMENT_RESISTANT_DEPRESSION
                 ? pick(random, new int[] {30, 15, 45, 10}, Route.values())
                 : pick(random, new int[] {55, 25, 0, 20}, Route.values());
-        boolean psychotherapy = random.nextInt(100) < 50;
-        // psychotherapy shifts ten points from non-response to remission; overall 25/25/35/15
-        Trajectory trajectory = psychotherapy
-                ? pick(random, new int[] {25, 30, 30, 15}, Trajectory.values())
-                : pick(random, new int[] {25, 20, 40, 15}, Trajectory.values());
+        Trajectory trajectory = trajectory(number);
+        // Half have psychotherapy, and it shifts ten points from non-response to remission (25/30/30/15 with it,
+        // 25/20/40/15 without): the chance of psychotherapy given the trajectory, per mille, keeps that joint mix.
+        boolean psychotherapy = random.nextInt(1000) < switch (trajectory) {
+            case REMITTER -> 600;
+            case NON_RESPONDER -> 429;
+            default -> 500;
+        };
         int followUp = switch (trajectory) {
             case NON_RESPONDER -> 90 + random.nextInt(31);
             case RELAPSE -> 150 + random.nextInt(216);
             default -> 90 + random.nextInt(276);
         };
         return new DemoPatient(number, diagnosis, route, psychotherapy, trajectory, followUp);
+    }
+
+    /**
+     * The trajectories come in blocks of 20 patients with the designed mix exactly (5 responders, 5 remitters, 7
+     * non-responders, 3 relapses: 25/25/35/15 %), each block in an order of its own drawn from the seed; the first four
+     * of a block are one of each, so a clinic of four patients or more shows every trajectory.
+     */
+    private Trajectory trajectory(int number) {
+        int block = (number - 1) / TRAJECTORY_BLOCK;
+        int slot = (number - 1) % TRAJECTORY_BLOCK;
+        SplittableRandom order = new SplittableRandom(seed * 0xD1B54A32D192ED03L + block * 0x94D049BB133111EBL + 11);
+        List<Trajectory> first = new ArrayList<>(List.of(Trajectory.values()));
+        List<Trajectory> rest = new ArrayList<>();
+        for (Trajectory t : Trajectory.values()) {
+            int inBlock = switch (t) {
+                case RESPONDER, REMITTER -> 5;
+                case NON_RESPONDER -> 7;
+                case RELAPSE -> 3;
+            };
+            for (int i = 1; i < inBlock; i++) {
+                rest.add(t);
+            }
+        }
+        shuffle(first, order);
+        shuffle(rest, order);
+        return slot < first.size() ? first.get(slot) : rest.get(slot - first.size());
+    }
+
+    private static <T> void shuffle(List<T> list, SplittableRandom random) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            Collections.swap(list, i, random.nextInt(i + 1));
+        }
     }
 
     private static <T> T pick(SplittableRandom random, int[] weights, T[] values) {

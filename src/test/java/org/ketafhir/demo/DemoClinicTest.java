@@ -122,6 +122,27 @@ class DemoClinicTest {
     }
 
     @Test
+    void everyClinicOfFourOrMorePatientsShouldShowEveryTrajectoryAndEachBlockOf20TheDesignedMix() {
+        for (long seed : new long[] {1, 8, 42, 1000, 1004}) {
+            DemoClinic other = new DemoClinic(seed);
+            for (int size = 4; size <= 8; size++) {
+                Set<Trajectory> seen = new HashSet<>();
+                for (int n = 1; n <= size; n++) {
+                    seen.add(other.plan(n).trajectory());
+                }
+                assertThat(seen).as("seed %d, %d patients", seed, size).containsExactlyInAnyOrder(Trajectory.values());
+            }
+            // 20 patients: 5 responders, 5 remitters, 7 non-responders, 3 relapses (25/25/35/15 %)
+            Map<Trajectory, Integer> block = new EnumMap<>(Trajectory.class);
+            for (int n = 21; n <= 40; n++) {
+                block.merge(other.plan(n).trajectory(), 1, Integer::sum);
+            }
+            assertThat(block).as("seed %d, patients 21-40", seed).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    Trajectory.RESPONDER, 5, Trajectory.REMITTER, 5, Trajectory.NON_RESPONDER, 7, Trajectory.RELAPSE, 3));
+        }
+    }
+
+    @Test
     void phq9TotalsShouldFollowEachPatientsTrajectory() {
         for (int n = 1; n <= 150; n++) {
             DemoPatient plan = clinic.plan(n);
