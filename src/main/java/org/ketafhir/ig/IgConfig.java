@@ -39,11 +39,9 @@ public class IgConfig {
 
     /**
      * HAPI's instance validator, set up as HAPI's JPA server sets up its own (the JPA validation support chain with
-     * stored profiles and cached snapshots, the JPA resource fetcher and policy advisor), but keeping its core
-     * validators between validations: see {@link PooledInstanceValidator}. Not a bean of its own: HAPI looks its
-     * instance validator module up by type, and its own module still serves {@code $validate} (with best-practice
-     * and extensible-binding warnings). This one checks writes, which are refused on errors only: it leaves out the
-     * checks that can only ever give a warning (best practice, extensible bindings), and finds the same errors.
+     * stored profiles and cached snapshots, the JPA resource fetcher and policy advisor, best-practice warnings), but
+     * keeping its core validators between validations: see {@link PooledInstanceValidator}. Not a bean of its own:
+     * HAPI looks its instance validator module up by type, and its own module still serves {@code $validate}.
      */
     @Bean
     FhirValidator guideValidator(FhirContext fhirContext, IValidationSupport validationSupport,
@@ -53,8 +51,7 @@ public class IgConfig {
         module.setWrappedWorkerContext(validationSupport, workerContext);
         module.setValidatorResourceFetcher(resourceFetcher);
         module.setValidatorPolicyAdvisor(policyAdvisor);
-        module.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
-        module.setNoExtensibleWarnings(true);
+        module.setBestPracticeWarningLevel(BestPracticeWarningLevel.Warning);
         // Its kept validators are forgotten when a StructureDefinition is written.
         interceptors.registerInterceptor(module);
         FhirValidator validator = fhirContext.newValidator();
