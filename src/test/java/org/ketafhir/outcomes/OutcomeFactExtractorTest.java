@@ -83,13 +83,7 @@ class OutcomeFactExtractorTest {
 
     @Test
     void shouldReadTheSuicidalIdeationItemOfAPhq9Response() {
-        QuestionnaireResponse response = new QuestionnaireResponse();
-        response.setId("QuestionnaireResponse/r1");
-        response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED);
-        response.setQuestionnaire("http://loinc.org/q/44249-1");
-        response.setSubject(new Reference("Patient/p1"));
-        response.setAuthoredElement(new DateTimeType("2026-01-05T10:00:00Z"));
-        response.addItem().setLinkId("/44260-8").addAnswer().setValue(new IntegerType(3));
+        QuestionnaireResponse response = phq9Item9(QuestionnaireResponse.QuestionnaireResponseStatus.COMPLETED, 3);
         assertThat(extractor.extract(response)).singleElement().satisfies(fact -> {
             assertThat(fact.kind()).isEqualTo(FactKind.SUICIDAL_IDEATION);
             assertThat(fact.value1()).isEqualTo(3.0);
@@ -98,13 +92,7 @@ class OutcomeFactExtractorTest {
 
     @Test
     void shouldReadTheAnswersOfAResponseOnlyInAStatusThatIsScored() {
-        QuestionnaireResponse response = new QuestionnaireResponse();
-        response.setId("QuestionnaireResponse/r2");
-        response.setStatus(QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS);
-        response.setQuestionnaire("http://loinc.org/q/44249-1");
-        response.setSubject(new Reference("Patient/p1"));
-        response.setAuthoredElement(new DateTimeType("2026-01-05T10:00:00Z"));
-        response.addItem().setLinkId("/44260-8").addAnswer().setValue(new IntegerType(2));
+        QuestionnaireResponse response = phq9Item9(QuestionnaireResponse.QuestionnaireResponseStatus.INPROGRESS, 2);
         assertThat(extractor.extract(response)).isEmpty();
 
         // ketafhir.scoring.scored-statuses naming in-progress makes its answers count here too
@@ -113,6 +101,18 @@ class OutcomeFactExtractorTest {
                 new ScoredStatuses(Set.of("completed", "amended", "in-progress")));
         assertThat(withInProgress.extract(response)).singleElement()
                 .satisfies(fact -> assertThat(fact.value1()).isEqualTo(2.0));
+    }
+
+    /** A PHQ-9 response of patient p1 answering only item 9 (LOINC 44260-8). */
+    private static QuestionnaireResponse phq9Item9(QuestionnaireResponse.QuestionnaireResponseStatus status, int item9) {
+        QuestionnaireResponse response = new QuestionnaireResponse();
+        response.setId("QuestionnaireResponse/r1");
+        response.setStatus(status);
+        response.setQuestionnaire("http://loinc.org/q/44249-1");
+        response.setSubject(new Reference("Patient/p1"));
+        response.setAuthoredElement(new DateTimeType("2026-01-05T10:00:00Z"));
+        response.addItem().setLinkId("/44260-8").addAnswer().setValue(new IntegerType(item9));
+        return response;
     }
 
     @Test
