@@ -50,12 +50,14 @@ record OutcomeProperties(
                 List<@NotNull @Positive(message = "ketafhir.outcomes.rapid-response-hours takes hours of 1 or more") Integer> rapidResponseHours,
         @DefaultValue("2") @Positive(message = "ketafhir.outcomes.rapid-response-sessions must be at least 1") int rapidResponseSessions) {
 
-    /** @param sessionWindows the dosing settings' reading windows */
-    OutcomeRules rules(ReadingWindows sessionWindows) {
+    /**
+     * @param sessionWindows the dosing settings' reading windows
+     * @param cohortMonths   the months the guide's cohort Measure names a group for ({@link CohortMonths})
+     */
+    OutcomeRules rules(ReadingWindows sessionWindows, List<Integer> cohortMonths) {
         return new OutcomeRules(baselineWindowDays, inductionSessions, inductionDays, durabilityWeeks,
                 lossOfResponseConsecutive, timepointToleranceDays,
-                // The guide's Measure names a group for each of these months; they are not a setting.
-                List.of(3, 6, 12), suicidalIdeationPositiveAt, dissociationScore, sessionWindows,
+                cohortMonths, suicidalIdeationPositiveAt, dissociationScore, sessionWindows,
                 rapidResponseHours, rapidResponseSessions);
     }
 

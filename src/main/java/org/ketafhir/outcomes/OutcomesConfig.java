@@ -68,9 +68,9 @@ public class OutcomesConfig {
 
     @Bean
     OutcomeSummaries outcomeSummaries(OutcomeIndex index, OutcomeInstruments instruments, OutcomeCodes codes,
-            OutcomeProperties properties, ReadingWindows readingWindows, DaoRegistry daos) {
-        return new OutcomeSummaries(index, instruments, properties.rules(readingWindows), codes, daos,
-                Clock.systemUTC());
+            OutcomeProperties properties, ReadingWindows readingWindows, FhirContext fhirContext, DaoRegistry daos) {
+        return new OutcomeSummaries(index, instruments,
+                properties.rules(readingWindows, CohortMonths.fromGuide(fhirContext)), codes, daos, Clock.systemUTC());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package org.ketafhir.outcomes;
 
+import ca.uhn.fhir.context.FhirContext;
 import org.ketafhir.dosing.DosingDefaults;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
@@ -12,6 +13,6 @@ final class OutcomeDefaults {
     static OutcomeRules rules() {
         return new Binder(new MapConfigurationPropertySource())
                 .bindOrCreate("ketafhir.outcomes", OutcomeProperties.class)
-                .rules(DosingDefaults.readingWindows());
+                .rules(DosingDefaults.readingWindows(), CohortMonths.fromGuide(FhirContext.forR4Cached()));
     }
 }
