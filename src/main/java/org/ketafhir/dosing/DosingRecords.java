@@ -1,13 +1,13 @@
 package org.ketafhir.dosing;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +71,8 @@ final class DosingRecords {
     private final ContraindicationGroups contraindications;
     private final ContraindicationGroups.Group suicidalIdeation;
     private final ReadingCodes codes;
+    /** Every code the rules read as a session reading: the one search of {@link #readings} asks for all of them. */
+    private final Set<String> readingCodes;
 
     /** @param suicidalIdeation the codes of ketafhir-acute-suicidal-ideation (esketamine first dose of 84 mg) */
     DosingRecords(DaoRegistry daos, DosingProperties properties, ReadingWindows windows, DosingSessions sessions,
@@ -82,6 +84,12 @@ final class DosingRecords {
         this.contraindications = contraindications;
         this.suicidalIdeation = suicidalIdeation;
         this.codes = codes;
+        Set<String> all = new HashSet<>(Set.of(ReadingCodes.BODY_WEIGHT, ReadingCodes.BP_PANEL, ReadingCodes.SYSTOLIC,
+                ReadingCodes.DIASTOLIC));
+        for (Vital vital : Vital.values()) {
+            all.addAll(codes.of(vital));
+        }
+        this.readingCodes = Set.copyOf(all);
     }
 
     /** {@code Patient/<id>} of a session whose subject is a stored patient's reference. */
@@ -185,13 +193,8 @@ final class DosingRecords {
     }
 
     private ReadingWindow search(String patient, Window window) {
-        Set<String> all = new java.util.HashSet<>(Set.of(ReadingCodes.BODY_WEIGHT, ReadingCodes.BP_PANEL,
-                ReadingCodes.SYSTOLIC, ReadingCodes.DIASTOLIC));
-        for (Vital vital : Vital.values()) {
-            all.addAll(codes.of(vital));
-        }
-        return new ReadingWindow(window,
-                this.<Observation>search("Observation", observations(patient, all, window.from(), window.to())));
+        return new ReadingWindow(window, this.<Observation>search("Observation",
+                observations(patient, readingCodes, window.from(), window.to())));
     }
 
     /** The latest body weight at or before the start: from the readings when one is there, else however old. */

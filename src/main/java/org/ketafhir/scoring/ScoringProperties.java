@@ -50,8 +50,4 @@ record ScoringProperties(
     ScoredStatuses statuses() {
         return new ScoredStatuses(scoredStatuses);
     }
-
-    boolean scores(QuestionnaireResponseStatus status) {
-        return statuses().counts(status);
-    }
 }

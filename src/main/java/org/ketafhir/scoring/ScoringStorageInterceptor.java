@@ -56,6 +56,7 @@ final class ScoringStorageInterceptor {
     private final DerivedResourceStore store;
     private final InstrumentResolver resolver;
     private final ScoringProperties properties;
+    private final ScoredStatuses scoredStatuses;
 
     ScoringStorageInterceptor(
             ResponseScorer scorer, DerivedResourceStore store, InstrumentResolver resolver, ScoringProperties properties) {
@@ -63,13 +64,14 @@ final class ScoringStorageInterceptor {
         this.store = store;
         this.resolver = resolver;
         this.properties = properties;
+        this.scoredStatuses = properties.statuses();
     }
 
     @Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_CREATED)
     public void created(IBaseResource resource, TransactionDetails transaction) {
         if (resource instanceof Questionnaire) {
             forgetStoredQuestionnaires();
-        } else if (resource instanceof QuestionnaireResponse response && properties.scores(response.getStatus())) {
+        } else if (resource instanceof QuestionnaireResponse response && scoredStatuses.counts(response.getStatus())) {
             scorer.instrumentOf(response).ifPresent(instrument -> store(response, instrument, transaction));
         }
     }
@@ -92,7 +94,7 @@ final class ScoringStorageInterceptor {
 
         if (response.getStatus() == QuestionnaireResponseStatus.ENTEREDINERROR) {
             store.markObservationsEnteredInError(derived, transaction);
-        } else if (instrument.isPresent() && properties.scores(response.getStatus())) {
+        } else if (instrument.isPresent() && scoredStatuses.counts(response.getStatus())) {
             derived.removeAll(store(response, instrument.get(), transaction));
             store.deleteObservations(derived, transaction);
         } else {

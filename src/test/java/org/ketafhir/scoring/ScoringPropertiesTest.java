@@ -35,10 +35,10 @@ class ScoringPropertiesTest {
                 new ScoringProperties.Signals(true));
 
         assertThat(validator.validate(properties)).isEmpty();
-        assertThat(properties.scores(QuestionnaireResponseStatus.COMPLETED)).isTrue();
-        assertThat(properties.scores(QuestionnaireResponseStatus.AMENDED)).isTrue();
-        assertThat(properties.scores(QuestionnaireResponseStatus.INPROGRESS)).isFalse();
-        assertThat(properties.scores(null)).isFalse();
+        assertThat(properties.statuses().counts(QuestionnaireResponseStatus.COMPLETED)).isTrue();
+        assertThat(properties.statuses().counts(QuestionnaireResponseStatus.AMENDED)).isTrue();
+        assertThat(properties.statuses().counts(QuestionnaireResponseStatus.INPROGRESS)).isFalse();
+        assertThat(properties.statuses().counts(null)).isFalse();
     }
 
     @Test
