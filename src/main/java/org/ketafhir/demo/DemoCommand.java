@@ -2,50 +2,100 @@ package org.ketafhir.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.hl7.fhir.instance.model.api.IBaseOperationOutcome;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.api.IRestfulClientFactory;
+import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
+import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code java -jar ketafhir-server.jar demo ...}: generates the demo clinic and loads it into a running server, or
- * writes the bundles to a folder. Runs without starting the server. A failed bundle stops the load (no retries) and
- * the command exits with status 1 and the server's OperationOutcome; bad arguments exit with status 2.
+ * {@code demo}: generates the demo clinic and loads it into a running server through HAPI's FHIR client, one
+ * transaction per patient, or writes the bundles to a folder. Starts no server. Arguments are parsed by picocli: bad
+ * arguments exit with status 2 and the usage; a refused bundle stops the load (no retries) with status 1 and the
+ * server's OperationOutcome.
  */
-public final class DemoCommand {
+@Command(name = "demo", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Generates the demo clinic and loads it into a running KetaFHIR server, or writes the bundles "
+                + "to a folder.")
+public final class DemoCommand implements Callable<Integer> {
 
-    static final String USAGE = """
-            Usage: java -jar ketafhir-server.jar demo [options]
-              --patients N   number of patients (default 50)
-              --seed S       seed; the same seed and count give the same records (default 42)
-              --start K      number of the first patient (default 1): load more patients later without repeats
-              --url URL      FHIR base of the running server (default http://127.0.0.1:8080/fhir)
-              --clients C    bundles posted at the same time (default 2)
-              --token T      bearer token sent with every request
-              --heavy        add one patient with 40 sessions and 200 scored responses (id demo-<seed>-heavy)
-              --out DIR      write the bundles as JSON files to DIR instead of posting them
-            """;
+    @Spec
+    private CommandSpec spec;
 
-    private DemoCommand() {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    private boolean help;
+
+    @Option(names = "--patients", paramLabel = "N", defaultValue = "50",
+            description = "number of patients (default ${DEFAULT-VALUE})")
+    private int patients;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "seed; the same seed and count give the same records (default ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(names = "--start", paramLabel = "K", defaultValue = "1",
+            description = "number of the first patient (default ${DEFAULT-VALUE}): load more patients later "
+                    + "without repeats")
+    private int start;
+
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080/fhir",
+            description = "FHIR base of the running server (default ${DEFAULT-VALUE})")
+    private String url;
+
+    @Option(names = "--clients", paramLabel = "C", defaultValue = "2",
+            description = "bundles posted at the same time (default ${DEFAULT-VALUE})")
+    private int clients;
+
+    @Option(names = "--token", paramLabel = "T", description = "bearer token sent with every request")
+    private String token;
+
+    @Option(names = "--heavy",
+            description = "add one patient with 40 sessions and 200 scored responses (id demo-<seed>-heavy)")
+    private boolean heavy;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "write the bundles as JSON files to DIR instead of "
+            + "posting them")
+    private Path out;
+
+    private final PrintStream stdout;
+    private final PrintStream stderr;
+
+    private DemoCommand(PrintStream stdout, PrintStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** {@code mvn exec:java@demo} and {@code java -jar ketafhir-server.jar demo} land here. */
+    public static void main(String[] args) {
+        System.exit(run(args));
     }
 
     /** Runs the command; returns the process exit status. */
@@ -54,148 +104,90 @@ public final class DemoCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            err.print(USAGE);
-            return 2;
-        }
-        if (options.help()) {
-            out.print(USAGE);
-            return 0;
-        }
-        DemoClinic clinic = new DemoClinic(options.seed());
-        try {
-            return options.out() != null ? write(clinic, options, out) : load(clinic, options, err);
-        } catch (IOException e) {
-            err.println("demo: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("demo: interrupted");
-            return 1;
+        CommandLine command = new CommandLine(new DemoCommand(out, err));
+        command.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        command.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return command.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        check(patients >= 0, "--patients must be at least 0, got " + patients);
+        check(start >= 1, "--start must be at least 1, got " + start);
+        check(clients >= 1, "--clients must be at least 1, got " + clients);
+        url = url.replaceAll("/+$", "");
+        check(url.startsWith("http://") || url.startsWith("https://"), "--url must be an http(s) URL, got '" + url + "'");
+        DemoClinic clinic = new DemoClinic(seed);
+        return out != null ? write(clinic) : load(clinic);
+    }
+
+    private void check(boolean valid, String message) {
+        if (!valid) {
+            throw new ParameterException(spec.commandLine(), "demo: " + message);
         }
     }
 
-    record Options(int patients, long seed, int start, String url, int clients, String token, boolean heavy, Path out,
-            boolean help) {
-
-        static Options parse(String[] args) {
-            int patients = 50;
-            long seed = 42;
-            int start = 1;
-            String url = "http://127.0.0.1:8080/fhir";
-            int clients = 2;
-            String token = null;
-            boolean heavy = false;
-            Path out = null;
-            boolean help = false;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                switch (arg) {
-                    case "--help", "-h" -> help = true;
-                    case "--heavy" -> heavy = true;
-                    case "--patients" -> patients = positive(arg, value(args, ++i, arg), 0);
-                    case "--seed" -> seed = number(arg, value(args, ++i, arg));
-                    case "--start" -> start = positive(arg, value(args, ++i, arg), 1);
-                    case "--url" -> url = value(args, ++i, arg).replaceAll("/+$", "");
-                    case "--clients" -> clients = positive(arg, value(args, ++i, arg), 1);
-                    case "--token" -> token = value(args, ++i, arg);
-                    case "--out" -> out = Path.of(value(args, ++i, arg));
-                    default -> throw new IllegalArgumentException("demo: unknown argument '" + arg + "'");
-                }
-            }
-            if (!url.startsWith("http://") && !url.startsWith("https://")) {
-                throw new IllegalArgumentException("demo: --url must be an http(s) URL, got '" + url + "'");
-            }
-            return new Options(patients, seed, start, url, clients, token, heavy, out, help);
+    /** Patient numbers to generate, in order; 0 stands for the heavy patient. */
+    private List<Integer> numbers() {
+        List<Integer> numbers = new ArrayList<>();
+        if (heavy) {
+            numbers.add(0);
         }
-
-        private static String value(String[] args, int i, String name) {
-            if (i >= args.length) {
-                throw new IllegalArgumentException("demo: " + name + " needs a value");
-            }
-            return args[i];
+        for (int n = start; n < start + patients; n++) {
+            numbers.add(n);
         }
+        return numbers;
+    }
 
-        private static long number(String name, String value) {
-            try {
-                return Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("demo: " + name + " must be a whole number, got '" + value + "'");
-            }
-        }
-
-        private static int positive(String name, String value, int min) {
-            long n = number(name, value);
-            if (n < min || n > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("demo: " + name + " must be at least " + min + ", got '" + value + "'");
-            }
-            return (int) n;
-        }
-
-        /** Patient numbers to generate, in order; 0 stands for the heavy patient. */
-        List<Integer> numbers() {
-            List<Integer> numbers = new ArrayList<>();
-            if (heavy) {
-                numbers.add(0);
-            }
-            for (int n = start; n < start + patients; n++) {
-                numbers.add(n);
-            }
-            return numbers;
-        }
+    private String patientId(DemoClinic clinic, int number) {
+        return number == 0 ? "demo-" + seed + "-heavy" : clinic.patientId(number);
     }
 
     private static Bundle bundle(DemoClinic clinic, int number) {
         return number == 0 ? clinic.heavyPatient() : clinic.patient(number);
     }
 
-    private static int write(DemoClinic clinic, Options options, PrintStream out) throws IOException {
-        Files.createDirectories(options.out());
-        Files.writeString(options.out().resolve("0-clinic.json"), clinic.encode(clinic.clinic()), StandardCharsets.UTF_8);
+    private int write(DemoClinic clinic) throws IOException {
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("0-clinic.json"), clinic.encode(clinic.clinic()), StandardCharsets.UTF_8);
         long resources = 0;
-        for (int n : options.numbers()) {
+        for (int n : numbers()) {
             Bundle bundle = bundle(clinic, n);
             resources += bundle.getEntry().size();
             String name = n == 0 ? "1-heavy.json" : String.format(Locale.ROOT, "patient-%07d.json", n);
-            Files.writeString(options.out().resolve(name), clinic.encode(bundle), StandardCharsets.UTF_8);
+            Files.writeString(out.resolve(name), clinic.encode(bundle), StandardCharsets.UTF_8);
         }
-        out.printf(Locale.ROOT, "demo: wrote %d patient bundles (%d resources) and the clinic to %s%n",
-                options.numbers().size(), resources, options.out());
+        stdout.printf(Locale.ROOT, "demo: wrote %d patient bundles (%d resources) and the clinic to %s%n",
+                numbers().size(), resources, out);
         return 0;
     }
 
-    private static int load(DemoClinic clinic, Options options, PrintStream err) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        String failure = post(http, options, clinic.encode(clinic.clinic()), "the clinic");
+    private int load(DemoClinic clinic) throws InterruptedException {
+        IGenericClient client = client();
+        String failure = post(client, clinic.clinic(), "the clinic");
         if (failure != null) {
-            err.println(failure);
+            stderr.println(failure);
             return 1;
         }
-        List<Integer> numbers = options.numbers();
-        Progress progress = new Progress(numbers.size(), err);
+        List<Integer> numbers = numbers();
+        Progress progress = new Progress(numbers.size(), stderr);
         AtomicReference<String> failed = new AtomicReference<>();
         AtomicInteger nextIndex = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(options.clients());
-        List<Future<?>> workers = new ArrayList<>();
-        for (int c = 0; c < options.clients(); c++) {
-            workers.add(pool.submit(() -> {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        for (int c = 0; c < clients; c++) {
+            pool.submit(() -> {
                 int i;
                 while (failed.get() == null && (i = nextIndex.getAndIncrement()) < numbers.size()) {
                     int n = numbers.get(i);
                     Bundle bundle = bundle(clinic, n);
-                    String problem = post(http, options, clinic.encode(bundle),
-                            "patient " + (n == 0 ? "demo-" + options.seed() + "-heavy" : clinic.patientId(n)));
+                    String problem = post(client, bundle, "patient " + patientId(clinic, n));
                     if (problem != null) {
                         failed.compareAndSet(null, problem);
                         return;
                     }
                     progress.done(bundle.getEntry().size());
                 }
-            }));
+            });
         }
         pool.shutdown();
         while (!pool.awaitTermination(500, TimeUnit.MILLISECONDS)) {
@@ -203,55 +195,58 @@ public final class DemoCommand {
         }
         progress.print(true);
         if (failed.get() != null) {
-            err.println(failed.get());
+            stderr.println(failed.get());
             return 1;
         }
-        err.printf(Locale.ROOT, "demo: loaded %d patients (%d resources) into %s; first patient: %s/Patient/%s%n",
-                numbers.size(), progress.resources.get(), options.url(), options.url(),
-                numbers.get(0) == 0 ? "demo-" + options.seed() + "-heavy" : clinic.patientId(numbers.get(0)));
+        stderr.printf(Locale.ROOT, "demo: loaded %d patients (%d resources) into %s; first patient: %s/Patient/%s%n",
+                numbers.size(), progress.resources.get(), url, url, numbers.isEmpty() ? "-" : patientId(clinic,
+                        numbers.get(0)));
         return 0;
     }
 
-    /** Posts one transaction; null when the server accepted it, else what went wrong, with the server's own words. */
-    private static String post(HttpClient http, Options options, String body, String what) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(options.url()))
-                .timeout(Duration.ofMinutes(10))
-                .header("Content-Type", "application/fhir+json")
-                .header("Accept", "application/fhir+json")
-                .header("Prefer", "return=minimal")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-        if (options.token() != null) {
-            request.header("Authorization", "Bearer " + options.token());
+    /** HAPI's client for the server: JSON, no metadata fetch first, one connection per client thread. */
+    private IGenericClient client() {
+        FhirContext context = FhirContext.forR4();
+        IRestfulClientFactory factory = context.getRestfulClientFactory();
+        factory.setServerValidationMode(ServerValidationModeEnum.NEVER);
+        factory.setConnectTimeout((int) TimeUnit.SECONDS.toMillis(10));
+        factory.setSocketTimeout((int) TimeUnit.MINUTES.toMillis(10));
+        factory.setPoolMaxPerRoute(clients);
+        factory.setPoolMaxTotal(clients);
+        IGenericClient client = context.newRestfulGenericClient(url);
+        client.setEncoding(EncodingEnum.JSON);
+        if (token != null) {
+            client.registerInterceptor(new BearerTokenAuthInterceptor(token));
         }
+        return client;
+    }
+
+    /** Posts one transaction; null when the server accepted it, else what went wrong, with the server's own words. */
+    private String post(IGenericClient client, Bundle bundle, String what) {
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 == 2) {
-                return null;
-            }
-            return "demo: " + what + " refused by " + options.url() + ": HTTP " + response.statusCode() + "\n"
-                    + outcome(response.body());
-        } catch (IOException e) {
-            return "demo: " + what + " not loaded: cannot reach " + options.url() + " (" + e + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "demo: interrupted";
+            client.transaction().withBundle(bundle).withAdditionalHeader("Prefer", "return=minimal").execute();
+            return null;
+        } catch (FhirClientConnectionException e) {
+            return "demo: " + what + " not loaded: cannot reach " + url + " (" + e.getMessage() + ")";
+        } catch (BaseServerResponseException e) {
+            return "demo: " + what + " refused by " + url + ": HTTP " + e.getStatusCode() + "\n"
+                    + outcome(e.getOperationOutcome(), e.getMessage());
         }
     }
 
-    static String outcome(String body) {
-        try {
-            OperationOutcome outcome = FhirContext.forR4Cached().newJsonParser().parseResource(OperationOutcome.class, body);
-            StringBuilder text = new StringBuilder();
-            for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
-                text.append("  ").append(issue.getSeverity() == null ? "" : issue.getSeverity().toCode()).append(": ")
-                        .append(issue.getDiagnostics());
-                issue.getLocation().forEach(l -> text.append(" [").append(l.getValue()).append(']'));
-                text.append('\n');
-            }
-            return text.toString();
-        } catch (RuntimeException e) {
-            return body.length() > 2000 ? body.substring(0, 2000) + "..." : body;
+    /** The issues of the server's OperationOutcome, one per line; the client's message when there is none. */
+    static String outcome(IBaseOperationOutcome answer, String fallback) {
+        if (!(answer instanceof OperationOutcome outcome) || outcome.getIssue().isEmpty()) {
+            return "  " + fallback + "\n";
         }
+        StringBuilder text = new StringBuilder();
+        for (OperationOutcome.OperationOutcomeIssueComponent issue : outcome.getIssue()) {
+            text.append("  ").append(issue.getSeverity() == null ? "" : issue.getSeverity().toCode()).append(": ")
+                    .append(issue.getDiagnostics());
+            issue.getLocation().forEach(l -> text.append(" [").append(l.getValue()).append(']'));
+            text.append('\n');
+        }
+        return text.toString();
     }
 
     /** Patients loaded, resources per second and time left, on one line rewritten in place on a terminal. */

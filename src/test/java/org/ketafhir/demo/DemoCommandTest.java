@@ -19,15 +19,43 @@ class DemoCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @Test
-    void anUnknownArgumentShouldExitWithStatus2AndTheUsage() {
+    void anUnknownArgumentShouldExitWithStatus2NamingItAndTheNearestOption() {
         assertThat(run("--patinets", "5")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown argument '--patinets'").contains("Usage:");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown options: '--patinets'")
+                .contains("Possible solutions: --patients");
     }
 
     @Test
     void aNonNumericCountShouldExitWithStatus2NamingTheOption() {
         assertThat(run("--patients", "many")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--patients must be a whole number");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Invalid value for option '--patients': 'many'");
+    }
+
+    @Test
+    void aValueOutOfRangeShouldExitWithStatus2NamingTheOption() {
+        assertThat(run("--clients", "0")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--clients must be at least 1, got 0").contains("Usage: demo");
+    }
+
+    @Test
+    void aUrlThatIsNotHttpShouldExitWithStatus2() {
+        assertThat(run("--url", "file:///tmp")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--url must be an http(s) URL");
+    }
+
+    @Test
+    void helpShouldPrintTheUsageAndExitWithStatus0() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage: demo").contains("--patients=N")
+                .contains("default 50");
+    }
+
+    @Test
+    void aServerThatCannotBeReachedShouldExitWithStatus1NamingTheUrl() {
+        // port 9 (discard) on the loopback: nothing listens there on a test machine
+        assertThat(run("--url", "http://127.0.0.1:9/fhir", "--patients", "1")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("the clinic not loaded: cannot reach http://127.0.0.1:9/fhir");
     }
 
     @Test
