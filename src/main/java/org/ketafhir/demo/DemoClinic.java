@@ -39,6 +39,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Timing;
 import org.hl7.fhir.r4.model.UnsignedIntType;
+import org.ketafhir.dosing.DoseLimits;
 import org.ketafhir.demo.DemoInstruments.Instrument;
 import org.ketafhir.demo.DemoInstruments.Item;
 import org.ketafhir.demo.DemoPatient.Diagnosis;
@@ -56,7 +57,7 @@ import ca.uhn.fhir.context.FhirContext;
  * <p>The records follow the guide's profiles and the dosing rules as configured by default (body weight within 30
  * days, pre-dose blood pressure within 60 minutes, esketamine 56 mg first and whole 28 mg devices up to 84 mg, at most
  * two esketamine sessions a week in weeks 1-4, SpO2 and post-dose blood pressure, observation time, IV at most
- * 0.75 mg/kg); some sessions break a warning rule on purpose (elevated blood pressure). Scores are not sent: the server
+ * 0.75 mg/kg); the dose levels are read from the dosing settings' defaults ({@link DoseLimits}). Some sessions break a warning rule on purpose (elevated blood pressure). Scores are not sent: the server
  * derives them from the QuestionnaireResponses.
  */
 public final class DemoClinic {
@@ -85,11 +86,13 @@ public final class DemoClinic {
     private final long seed;
     private final FhirContext fhir;
     private final DemoInstruments instruments;
+    private final DoseLimits limits;
 
     public DemoClinic(long seed) {
         this.seed = seed;
         this.fhir = FhirContext.forR4Cached();
         this.instruments = new DemoInstruments(fhir);
+        this.limits = DoseLimits.defaults();
     }
 
     public long seed() {
@@ -593,7 +596,9 @@ public final class DemoClinic {
             MedicationAdministration.MedicationAdministrationDosageComponent dosage = ma.getDosage();
             switch (plan.route()) {
                 case IV -> {
-                    BigDecimal target = random.nextInt(5) == 0 ? new BigDecimal("0.7") : new BigDecimal("0.5");
+                    // 0.5 mg/kg, one session in five 0.7: never above the dosing settings' warning level
+                    BigDecimal target = (random.nextInt(5) == 0 ? new BigDecimal("0.7") : new BigDecimal("0.5"))
+                            .min(limits.ivWarningMgPerKg());
                     mg = target.multiply(weightKg).setScale(0, RoundingMode.FLOOR).intValue();
                     stopped = random.nextInt(30) == 0;
                     int minutes = stopped ? 15 + random.nextInt(11) : 40;
@@ -607,21 +612,25 @@ public final class DemoClinic {
                     doseEnd = start.plus(Duration.ofMinutes(minutes));
                 }
                 case IM -> {
-                    BigDecimal target = new BigDecimal(random.nextInt(3) == 0 ? "0.75" : "0.5");
+                    BigDecimal target = new BigDecimal(random.nextInt(3) == 0 ? "0.75" : "0.5")
+                            .min(limits.imWarningMgPerKg());
                     mg = target.multiply(weightKg).setScale(0, RoundingMode.FLOOR).intValue();
                     dosage.setText(target + " mg/kg (" + mg + " mg) IM");
                     doseEnd = start.plus(Duration.ofMinutes(1));
                 }
                 case ESKETAMINE -> {
-                    // day 1 is 56 mg at any age, as the US label and the server's default rule have it
-                    mg = index == 0 ? 56 : random.nextInt(3) == 0 ? 56 : 84;
-                    int devices = mg / 28;
+                    // day 1 is the first dose of the settings (56 mg at any age, as the US label has it), later
+                    // sessions that dose or the largest one, in whole devices
+                    int first = limits.esketamineFirstDoseMg();
+                    mg = index == 0 ? first : random.nextInt(3) == 0 ? first : limits.esketamineMaxDoseMg();
+                    int devices = mg / limits.esketamineDeviceMg();
                     dosage.addExtension(CANONICAL + "device-count", new PositiveIntType(devices));
                     dosage.setText(mg + " mg: " + devices + " device" + (devices > 1 ? "s, 5 minutes apart" : ""));
                     doseEnd = start.plus(Duration.ofMinutes(1 + 5L * (devices - 1)));
                 }
                 case ORAL -> {
-                    mg = 50 + 25 * random.nextInt(5);
+                    mg = Math.min(50 + 25 * random.nextInt(5),
+                            limits.oralWarningMgPerKg().multiply(weightKg).setScale(0, RoundingMode.FLOOR).intValue());
                     dosage.setText(mg + " mg oral");
                     doseEnd = start.plus(Duration.ofMinutes(5));
                 }
