@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AdverseEvent;
 import org.hl7.fhir.r4.model.AllergyIntolerance;
@@ -27,6 +29,10 @@ import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.codesystems.AllergyintoleranceClinical;
+import org.hl7.fhir.r4.model.codesystems.AllergyintoleranceVerification;
+import org.hl7.fhir.r4.model.codesystems.ConditionClinical;
+import org.hl7.fhir.r4.model.codesystems.ConditionVerStatus;
 import org.ketafhir.dosing.DosingFacts.BloodPressure;
 import org.ketafhir.dosing.DosingFacts.Reading;
 import org.ketafhir.dosing.DosingFacts.Session;
@@ -353,25 +359,62 @@ final class DosingRecords {
         List<DosingRules.CodedRecord> records = new ArrayList<>();
         for (Condition c : this.<Condition>search("Condition",
                 SearchParameterMap.newSynchronous("subject", new ReferenceParam(patient)))) {
-            String verification = c.getVerificationStatus().getCodingFirstRep().getCode();
-            if ("refuted".equals(verification) || "entered-in-error".equals(verification)) {
+            if (!conditionStands(c.getVerificationStatus().getCodingFirstRep().getCode())) {
                 continue;
             }
-            String clinical = c.getClinicalStatus().getCodingFirstRep().getCode();
-            boolean current = clinical == null || List.of("active", "recurrence", "relapse").contains(clinical);
-            codes(records, "Condition/" + c.getIdElement().getIdPart(), c.getCode(), current);
+            codes(records, "Condition/" + c.getIdElement().getIdPart(), c.getCode(),
+                    conditionCurrent(c.getClinicalStatus().getCodingFirstRep().getCode()));
         }
         for (AllergyIntolerance a : this.<AllergyIntolerance>search("AllergyIntolerance",
                 SearchParameterMap.newSynchronous("patient", new ReferenceParam(patient)))) {
-            String verification = a.getVerificationStatus().getCodingFirstRep().getCode();
-            if ("refuted".equals(verification) || "entered-in-error".equals(verification)) {
+            if (!allergyStands(a.getVerificationStatus().getCodingFirstRep().getCode())) {
                 continue;
             }
-            String clinical = a.getClinicalStatus().getCodingFirstRep().getCode();
             codes(records, "AllergyIntolerance/" + a.getIdElement().getIdPart(), a.getCode(),
-                    clinical == null || "active".equals(clinical));
+                    allergyCurrent(a.getClinicalStatus().getCodingFirstRep().getCode()));
         }
         return records;
+    }
+
+    /** Condition verification (HL7 condition-ver-status): anything but refuted and entered-in-error, or none. */
+    static boolean conditionStands(String verification) {
+        ConditionVerStatus status = known(verification, ConditionVerStatus::fromCode);
+        return status != ConditionVerStatus.REFUTED && status != ConditionVerStatus.ENTEREDINERROR;
+    }
+
+    /** Condition clinical status (HL7 condition-clinical): active, recurrence or relapse, or none recorded. */
+    static boolean conditionCurrent(String clinical) {
+        return clinical == null || EnumSet.of(ConditionClinical.ACTIVE, ConditionClinical.RECURRENCE,
+                ConditionClinical.RELAPSE).contains(known(clinical, ConditionClinical::fromCode));
+    }
+
+    /** AllergyIntolerance verification (HL7 allergyintolerance-verification): not refuted or entered-in-error. */
+    static boolean allergyStands(String verification) {
+        AllergyintoleranceVerification status = known(verification, AllergyintoleranceVerification::fromCode);
+        return status != AllergyintoleranceVerification.REFUTED
+                && status != AllergyintoleranceVerification.ENTEREDINERROR;
+    }
+
+    /** AllergyIntolerance clinical status (HL7 allergyintolerance-clinical): active, or none recorded. */
+    static boolean allergyCurrent(String clinical) {
+        return clinical == null || known(clinical, AllergyintoleranceClinical::fromCode) == AllergyintoleranceClinical.ACTIVE;
+    }
+
+    /** The HL7 code's constant; null for no code or a code the code system lacks (the profile checks the binding). */
+    private static <T> T known(String code, CodeReader<T> reader) {
+        if (code == null) {
+            return null;
+        }
+        try {
+            return reader.read(code);
+        } catch (FHIRException e) {
+            return null;
+        }
+    }
+
+    @FunctionalInterface
+    private interface CodeReader<T> {
+        T read(String code) throws FHIRException;
     }
 
     private static void codes(List<DosingRules.CodedRecord> into, String reference, CodeableConcept code, boolean current) {
