@@ -57,14 +57,15 @@ class AuditConfig {
     }
 
     @Bean
-    FhirServerCustomizer auditEndpoint(AuditLog log, AuditLogWriter writer, FhirContext fhir, SecurityProperties properties) {
+    FhirServerCustomizer auditEndpoint(AuditLog log, AuditLogWriter writer, FhirContext fhir, SecurityProperties properties,
+            TokenIssuer issuer) {
         return server -> {
             List<IResourceProvider> stored = server.getResourceProviders().stream()
                     .filter(provider -> provider.getResourceType() == AuditEvent.class).toList();
             stored.forEach(server::unregisterProvider);
             server.registerProvider(new AuditEventLogProvider(log, writer, fhir));
             if (properties.audit()) {
-                AuditContextServices context = new AuditContextServices(properties.issuerUri());
+                AuditContextServices context = new AuditContextServices(issuer.issuerUri());
                 server.registerInterceptor(new BalpAuditCaptureInterceptor(writer, context));
                 server.registerInterceptor(new OperationAuditInterceptor(writer, context));
             }

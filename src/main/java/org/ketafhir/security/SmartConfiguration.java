@@ -34,14 +34,16 @@ final class SmartConfiguration {
             "system/*.write");
 
     private final SecurityProperties properties;
+    private final TokenIssuer issuer;
     private final byte[] document;
 
-    SmartConfiguration(SecurityProperties properties) {
+    SmartConfiguration(SecurityProperties properties, TokenIssuer issuer) {
         this.properties = properties;
+        this.issuer = issuer;
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("issuer", properties.issuerUri());
-        if (!properties.jwkSetUri().isBlank()) {
-            json.put("jwks_uri", properties.jwkSetUri());
+        json.put("issuer", issuer.issuerUri());
+        if (!issuer.jwkSetUri().isEmpty()) {
+            json.put("jwks_uri", issuer.jwkSetUri());
         }
         if (!properties.authorizationEndpoint().isBlank()) {
             json.put("authorization_endpoint", properties.authorizationEndpoint());
@@ -100,7 +102,7 @@ final class SmartConfiguration {
             security.addService(new CodeableConcept().addCoding(new Coding(
                     "http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")));
             security.setDescription("OAuth 2.0 bearer tokens (SMART App Launch v1 and v2 scopes) issued by "
-                    + properties.issuerUri());
+                    + issuer.issuerUri());
             Extension oauth = new Extension("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris");
             if (!properties.authorizationEndpoint().isBlank()) {
                 oauth.addExtension("authorize", new UriType(properties.authorizationEndpoint()));

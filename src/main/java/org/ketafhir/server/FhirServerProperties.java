@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  *                          time that their hash columns already carry (HAPI's index storage optimisation)
  * @param tokenTextIndexed  whether a coding's display and a concept's text are also indexed as strings, so that
  *                          the {@code :text} modifier works on token parameters
+ * @param maxIncludes       the most resources {@code _include} / {@code _revinclude} add to one search page
  */
 @Validated
 @ConfigurationProperties("ketafhir.server")
@@ -42,7 +43,8 @@ public record FhirServerProperties(
         @DefaultValue("true") boolean skipUnsubscribedChanges,
         @DefaultValue("4000") @PositiveOrZero int inlineResourceTextBelow,
         @DefaultValue("true") boolean indexStorageOptimized,
-        @DefaultValue("true") boolean tokenTextIndexed) {
+        @DefaultValue("true") boolean tokenTextIndexed,
+        @DefaultValue("1000") @Positive @Max(100_000) int maxIncludes) {
 
     @AssertTrue(message = "ketafhir.server.default-page-size must not exceed ketafhir.server.max-page-size")
     boolean isPageSizesConsistent() {

@@ -70,6 +70,7 @@ public class JpaStorageConfig {
         settings.setInlineResourceTextBelowSize(properties.inlineResourceTextBelow());
         settings.setIndexStorageOptimized(properties.indexStorageOptimized());
         settings.setSuppressStringIndexingInTokens(!properties.tokenTextIndexed());
+        settings.setMaximumIncludesToLoadPerPage(properties.maxIncludes());
         // Tags, profiles and security labels are kept in the resource body and searched as ordinary indexes
         // (_tag, _profile, _security). HAPI's default keeps them as shared tag-definition rows, and reading tagged
         // resources in one transaction while others write them failed at commit under concurrent ingest

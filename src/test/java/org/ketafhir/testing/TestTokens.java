@@ -47,8 +47,8 @@ public final class TestTokens {
     /** Spring properties that make a server accept this class's tokens. */
     public static Map<String, String> serverProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("ketafhir.security.issuer-uri", ISSUER);
-        properties.put("ketafhir.security.jwk-set-uri", "http://127.0.0.1:" + JWKS.getAddress().getPort() + "/jwks");
+        properties.put("spring.security.oauth2.resourceserver.jwt.issuer-uri", ISSUER);
+        properties.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", "http://127.0.0.1:" + JWKS.getAddress().getPort() + "/jwks");
         return properties;
     }
 
