@@ -99,7 +99,7 @@ public final class CohortOutcomeProcessor {
                 boolean responseDefined = at != null && instrument.thresholds().responseDecrease() != null && baseline > 0;
                 boolean remissionDefined = at != null && instrument.remissionEvaluable(baseline);
                 rates.get("response-" + timepoint).add(strata, responseDefined,
-                        responseDefined && PatientOutcomeProcessor.responds(baseline, at.value(), instrument.thresholds()));
+                        responseDefined && InstrumentCourse.responds(baseline, at.value(), instrument.thresholds()));
                 rates.get("remission-" + timepoint).add(strata, remissionDefined,
                         remissionDefined && at.value() <= instrument.thresholds().remissionMax());
             }

@@ -371,7 +371,7 @@ class PatientOutcomeProcessorTest {
         // Y-BOCS needs a 35 % fall: from 20, 7 points (35.0 %) is a response, 6 points (30 %) is not.
         OutcomeInstrument ybocs = INSTRUMENTS.byName("y-bocs").orElseThrow();
         assertThat(ybocs.thresholds().responseDecrease()).isEqualByComparingTo(new BigDecimal("0.35"));
-        assertThat(PatientOutcomeProcessor.responds(20, 13, ybocs.thresholds())).isTrue();
-        assertThat(PatientOutcomeProcessor.responds(20, 14, ybocs.thresholds())).isFalse();
+        assertThat(InstrumentCourse.responds(20, 13, ybocs.thresholds())).isTrue();
+        assertThat(InstrumentCourse.responds(20, 14, ybocs.thresholds())).isFalse();
     }
 }
