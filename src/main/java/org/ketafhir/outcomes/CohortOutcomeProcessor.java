@@ -90,7 +90,7 @@ public final class CohortOutcomeProcessor {
             boolean isEvaluable = scores != null && scores.evaluable();
             if (isEvaluable) {
                 evaluable++;
-                changes.add(scores.absoluteChange());
+                changes.add(scores.change().absolute());
                 baselines.add(scores.baseline().value());
             }
             for (String timepoint : timepoints) {

@@ -10,8 +10,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ketafhir.outcomes.PatientOutcome.Change;
 import org.ketafhir.outcomes.PatientOutcome.InstrumentOutcome;
 import org.ketafhir.outcomes.PatientOutcome.Point;
+import org.ketafhir.outcomes.PatientOutcome.Remission;
+import org.ketafhir.outcomes.PatientOutcome.Response;
 import org.ketafhir.outcomes.PatientOutcome.Session;
 import org.ketafhir.scoring.OutcomeThresholds;
 
@@ -39,11 +42,12 @@ final class InstrumentCourse {
         Point latest = later.isEmpty() ? series.get(series.size() - 1) : later.get(later.size() - 1);
         boolean evaluable = baseline != null && !later.isEmpty();
         if (!evaluable) {
-            return new InstrumentOutcome(instrument, series, baseline, latest, false, null, null, null, null, null, null,
-                    null, null, null, null, Map.of(), null, null,
-                    baseline == null ? null : responseThreshold(baseline.value(), t), t.remissionMax(),
-                    baseline == null || t.remissionMax() == null ? null : instrument.remissionEvaluable(baseline.value()),
-                    rapid.of(instrument, baseline == null ? null : baseline.value(), series, sessions));
+            Integer b = baseline == null ? null : baseline.value();
+            return new InstrumentOutcome(instrument, series, baseline, latest, false, Change.NOT_EVALUABLE,
+                    new Response(null, b == null ? null : responseThreshold(b, t), null, null, Map.of(), null, null),
+                    new Remission(b == null || t.remissionMax() == null ? null : instrument.remissionEvaluable(b),
+                            null, t.remissionMax(), null, null),
+                    rapid.of(instrument, b, series, sessions));
         }
         int b = baseline.value();
         int l = latest.value();
@@ -64,24 +68,26 @@ final class InstrumentCourse {
             }
         }
         Point loss = firstResponse == null ? null : lossOfResponse(later, firstResponse, b, t);
-        return new InstrumentOutcome(
-                instrument, series, baseline, latest, true,
+        Change change = new Change(
                 b - l,
                 b > 0 ? BigDecimal.valueOf((long) (b - l) * 100).divide(BigDecimal.valueOf(b), 1, RoundingMode.HALF_UP) : null,
-                respondsDefined == null ? null : responds(b, l, t),
-                !Boolean.TRUE.equals(remissionEvaluable) ? null : l <= t.remissionMax(),
                 t.meaningfulChange() == null ? null : b - l >= t.meaningfulChange(),
-                t.worseningIncrease() == null ? null : l - b >= t.worseningIncrease(),
+                t.worseningIncrease() == null ? null : l - b >= t.worseningIncrease());
+        Response response = new Response(
+                respondsDefined == null ? null : responds(b, l, t),
+                responseThreshold(b, t),
                 firstResponse == null ? null : days(first, firstResponse.at()),
                 firstResponse == null ? null : sessionsBy(sessions, firstResponse.at()),
-                firstRemission == null ? null : days(first, firstRemission.at()),
-                firstRemission == null ? null : sessionsBy(sessions, firstRemission.at()),
                 held,
                 firstResponse == null ? null : loss != null,
-                loss == null ? null : loss.at(),
-                responseThreshold(b, t),
-                t.remissionMax(),
+                loss == null ? null : loss.at());
+        Remission remission = new Remission(
                 remissionEvaluable,
+                !Boolean.TRUE.equals(remissionEvaluable) ? null : l <= t.remissionMax(),
+                t.remissionMax(),
+                firstRemission == null ? null : days(first, firstRemission.at()),
+                firstRemission == null ? null : sessionsBy(sessions, firstRemission.at()));
+        return new InstrumentOutcome(instrument, series, baseline, latest, true, change, response, remission,
                 rapid.of(instrument, b, series, sessions));
     }
 
