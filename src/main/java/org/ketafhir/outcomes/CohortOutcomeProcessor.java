@@ -32,7 +32,7 @@ import org.ketafhir.outcomes.PatientOutcome.Session;
  * PHQ-9: index score above 9). Rapid response (response-24-hours): evaluable patients with a score in the window
  * ending 24 hours after the first session start (see {@link RapidResponses}) and a baseline above 0.
  */
-public final class CohortOutcomeProcessor {
+final class CohortOutcomeProcessor {
 
     static final List<String> STRATIFIERS = List.of("condition", "route", "baseline-severity", "psychotherapy");
     /** The guide's Measure names this group (response 24 h after the first session); the hours are not a setting. */

@@ -9,7 +9,7 @@ import java.util.Map;
  * The outcome of one patient's treatment (all courses, or one course): what {@code $outcome-summary} reports.
  * Null stands for "not known / not applicable"; it becomes an absent part on the wire.
  */
-public record PatientOutcome(
+record PatientOutcome(
         String patientId,
         String courseId,
         Instant periodStart,

@@ -25,7 +25,7 @@ import org.ketafhir.outcomes.PatientOutcome.Session;
  * after its start up to the end of the period; the latest is the last of them. Days count calendar dates (UTC) from
  * the first session; sessions to an event count the sessions started at or before it.
  */
-public final class PatientOutcomeProcessor {
+final class PatientOutcomeProcessor {
 
     private final OutcomeInstruments instruments;
     private final OutcomeRules rules;
