@@ -1,7 +1,9 @@
 package org.ketafhir.dosing;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -96,7 +98,25 @@ record DosingFacts(
     /** @param reference the Observation, e.g. {@code Observation/123} */
     record Weight(BigDecimal kg, Instant at, String reference) {}
 
-    record BloodPressure(BigDecimal systolic, BigDecimal diastolic, Instant at) {}
+    record BloodPressure(BigDecimal systolic, BigDecimal diastolic, Instant at) {
+
+        /**
+         * The reading a session is judged by before dosing, by the rules and on the REMS form alike: the latest from
+         * pre-dose-window-minutes before the start up to the start (both included).
+         */
+        static Optional<BloodPressure> preDose(List<BloodPressure> readings, Instant start, DosingProperties.BloodPressure settings) {
+            Instant from = start.minus(Duration.ofMinutes(settings.preDoseWindowMinutes()));
+            return readings.stream()
+                    .filter(r -> !r.at().isBefore(from) && !r.at().isAfter(start))
+                    .max(Comparator.comparing(BloodPressure::at));
+        }
+
+        /** Systolic above warning-systolic or diastolic above warning-diastolic (mmHg). */
+        boolean aboveWarning(DosingProperties.BloodPressure settings) {
+            return systolic.compareTo(BigDecimal.valueOf(settings.warningSystolic())) > 0
+                    || diastolic.compareTo(BigDecimal.valueOf(settings.warningDiastolic())) > 0;
+        }
+    }
 
     /**
      * @param group    the contraindication group (its settings key)

@@ -516,16 +516,7 @@ final class DosingRecords {
     }
 
     private static Optional<Instant> effective(Observation observation) {
-        if (observation.hasEffectiveDateTimeType() && observation.getEffectiveDateTimeType().getValue() != null) {
-            return Optional.of(observation.getEffectiveDateTimeType().getValue().toInstant());
-        }
-        if (observation.hasEffectivePeriod() && observation.getEffectivePeriod().hasStart()) {
-            return Optional.of(observation.getEffectivePeriod().getStart().toInstant());
-        }
-        if (observation.hasEffectiveInstantType() && observation.getEffectiveInstantType().getValue() != null) {
-            return Optional.of(observation.getEffectiveInstantType().getValue().toInstant());
-        }
-        return Optional.empty();
+        return EffectiveTimes.of(observation.getEffective());
     }
 
     private static SystemRequestDetails system() {

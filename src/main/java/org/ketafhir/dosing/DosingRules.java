@@ -383,11 +383,7 @@ final class DosingRules {
 
     private void preDoseBloodPressure(DosingFacts facts, List<Finding> findings) {
         DosingProperties.BloodPressure bp = properties.bloodPressure();
-        Instant start = facts.session().start();
-        Instant from = start.minus(Duration.ofMinutes(bp.preDoseWindowMinutes()));
-        Optional<BloodPressure> pre = facts.bloodPressures().stream()
-                .filter(r -> !r.at().isBefore(from) && !r.at().isAfter(start))
-                .max(Comparator.comparing(BloodPressure::at));
+        Optional<BloodPressure> pre = BloodPressure.preDose(facts.bloodPressures(), facts.session().start(), bp);
         if (pre.isEmpty()) {
             findings.add(new Finding("bp-pre-missing", Severity.ERROR, "no blood pressure (LOINC 85354-9) in the window",
                     "a reading at most " + bp.preDoseWindowMinutes() + " min before the session start", false, false,
@@ -565,9 +561,7 @@ final class DosingRules {
     }
 
     private boolean aboveWarning(BloodPressure reading) {
-        DosingProperties.BloodPressure bp = properties.bloodPressure();
-        return reading.systolic().compareTo(BigDecimal.valueOf(bp.warningSystolic())) > 0
-                || reading.diastolic().compareTo(BigDecimal.valueOf(bp.warningDiastolic())) > 0;
+        return reading.aboveWarning(properties.bloodPressure());
     }
 
     private static boolean ivKetamine(Session session) {

@@ -107,13 +107,7 @@ final class DosingSessions {
     }
 
     static Optional<Instant> start(MedicationAdministration administration) {
-        if (administration.hasEffectivePeriod() && administration.getEffectivePeriod().hasStart()) {
-            return Optional.of(administration.getEffectivePeriod().getStart().toInstant());
-        }
-        if (administration.hasEffectiveDateTimeType() && administration.getEffectiveDateTimeType().getValue() != null) {
-            return Optional.of(administration.getEffectiveDateTimeType().getValue().toInstant());
-        }
-        return Optional.empty();
+        return EffectiveTimes.of(administration.getEffective());
     }
 
     static List<CodeableConcept> overrideReasons(MedicationAdministration administration) {

@@ -94,11 +94,7 @@ final class RemsRecord {
                         : Optional.empty());
         devices.ifPresent(n -> answer(form.addItem().setLinkId("devices"), new IntegerType(n)));
 
-        Instant preFrom = in.start().minus(Duration.ofMinutes(bp.preDoseWindowMinutes()));
-        in.bloodPressures().stream()
-                .filter(r -> !r.at().isBefore(preFrom) && !r.at().isAfter(in.start()))
-                .max(Comparator.comparing(BloodPressure::at))
-                .ifPresent(r -> pressure(form, "bp-pre-dose", r));
+        BloodPressure.preDose(in.bloodPressures(), in.start(), bp).ifPresent(r -> pressure(form, "bp-pre-dose", r));
         Instant postFrom = in.start().plus(Duration.ofMinutes(bp.postDoseFromMinutes()));
         Instant postTo = in.start().plus(Duration.ofMinutes(bp.postDoseToMinutes()));
         List<BloodPressure> post = in.bloodPressures().stream()
@@ -112,9 +108,7 @@ final class RemsRecord {
         answer(form.addItem().setLinkId("dissociation"), new BooleanType(events.contains(KETAFHIR + "dissociation")));
         answer(form.addItem().setLinkId("respiratory-depression"),
                 new BooleanType(events.contains(KETAFHIR + "respiratory-depression")));
-        boolean increase = events.contains(BP_INCREASE) || post.stream().anyMatch(r ->
-                r.systolic().compareTo(BigDecimal.valueOf(bp.warningSystolic())) > 0
-                        || r.diastolic().compareTo(BigDecimal.valueOf(bp.warningDiastolic())) > 0);
+        boolean increase = events.contains(BP_INCREASE) || post.stream().anyMatch(r -> r.aboveWarning(bp));
         answer(form.addItem().setLinkId("blood-pressure-increase"), new BooleanType(increase));
         boolean monitored = in.observationEnd().map(end -> Duration.between(in.doseEnd(), end).toMinutes()
                 >= properties.esketamine().minObservationMinutes()).orElse(false);

@@ -14,7 +14,7 @@ import java.util.Set;
  * @param baselineSeverity  band codes (system|code) of the baseline score
  * @param members           patient ids of a Group, or null for every patient
  */
-public record CohortFilter(
+record CohortFilter(
         Set<String> conditions,
         Set<String> routes,
         Instant firstSessionFrom,

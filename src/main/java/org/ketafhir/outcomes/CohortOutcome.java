@@ -18,7 +18,7 @@ import java.util.Map;
  * @param adverseEvents adverse events of the treated patients
  * @param inductionNotCompleted treated patients who did not complete induction (so have no end-of-induction rate)
  */
-public record CohortOutcome(
+record CohortOutcome(
         OutcomeInstrument instrument,
         List<Rate> rates,
         BigDecimal meanChange,

@@ -32,7 +32,7 @@ import org.ketafhir.outcomes.PatientOutcome.Session;
  * PHQ-9: index score above 9). Rapid response (response-24-hours): evaluable patients with a score in the window
  * ending 24 hours after the first session start (see {@link RapidResponses}) and a baseline above 0.
  */
-public final class CohortOutcomeProcessor {
+final class CohortOutcomeProcessor {
 
     static final List<String> STRATIFIERS = List.of("condition", "route", "baseline-severity", "psychotherapy");
     /** The guide's Measure names this group (response 24 h after the first session); the hours are not a setting. */
@@ -90,7 +90,7 @@ public final class CohortOutcomeProcessor {
             boolean isEvaluable = scores != null && scores.evaluable();
             if (isEvaluable) {
                 evaluable++;
-                changes.add(scores.absoluteChange());
+                changes.add(scores.change().absolute());
                 baselines.add(scores.baseline().value());
             }
             for (String timepoint : timepoints) {
@@ -99,7 +99,7 @@ public final class CohortOutcomeProcessor {
                 boolean responseDefined = at != null && instrument.thresholds().responseDecrease() != null && baseline > 0;
                 boolean remissionDefined = at != null && instrument.remissionEvaluable(baseline);
                 rates.get("response-" + timepoint).add(strata, responseDefined,
-                        responseDefined && PatientOutcomeProcessor.responds(baseline, at.value(), instrument.thresholds()));
+                        responseDefined && InstrumentCourse.responds(baseline, at.value(), instrument.thresholds()));
                 rates.get("remission-" + timepoint).add(strata, remissionDefined,
                         remissionDefined && at.value() <= instrument.thresholds().remissionMax());
             }

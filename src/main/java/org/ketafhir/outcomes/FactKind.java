@@ -1,7 +1,7 @@
 package org.ketafhir.outcomes;
 
 /** What a row of the outcome index records. The names are stored in the index table: never rename one. */
-public enum FactKind {
+enum FactKind {
     /** A total score of an instrument: code = score code (system|code), value1 = the score. */
     SCORE,
     /** The suicidal-ideation item of a response or an Observation: value1 = the item's weight. */

@@ -186,21 +186,21 @@ final class OutcomeDocument {
         row(html, "Baseline", o.baseline() == null ? "none in the baseline window"
                 : o.baseline().value() + " (" + day(o.baseline().at()) + ", " + band(o, o.baseline().value()) + ")");
         row(html, "Latest", o.latest().value() + " (" + day(o.latest().at()) + ", " + band(o, o.latest().value()) + ")");
-        row(html, "Change", o.absoluteChange() == null ? "not evaluable"
-                : o.absoluteChange() + (o.percentChange() == null ? "" : " points (" + o.percentChange().toPlainString() + " %)"));
-        row(html, "Response", yesNo(o.response()));
-        row(html, "Remission", Boolean.FALSE.equals(o.remissionEvaluable())
+        row(html, "Change", o.change().absolute() == null ? "not evaluable"
+                : o.change().absolute() + (o.change().percent() == null ? "" : " points (" + o.change().percent().toPlainString() + " %)"));
+        row(html, "Response", yesNo(o.response().met()));
+        row(html, "Remission", Boolean.FALSE.equals(o.remission().evaluable())
                 ? "not evaluable (baseline " + (o.instrument().remissionBaselineMin() == null ? "already in remission"
                         : "below " + o.instrument().remissionBaselineMin()) + ")"
-                : yesNo(o.remission()));
-        if (o.daysToFirstResponse() != null) {
-            row(html, "First response", "day " + o.daysToFirstResponse() + ", after " + o.sessionsToFirstResponse() + " session(s)");
+                : yesNo(o.remission().met()));
+        if (o.response().daysToFirst() != null) {
+            row(html, "First response", "day " + o.response().daysToFirst() + ", after " + o.response().sessionsToFirst() + " session(s)");
         }
-        if (o.daysToFirstRemission() != null) {
-            row(html, "First remission", "day " + o.daysToFirstRemission() + ", after " + o.sessionsToFirstRemission() + " session(s)");
+        if (o.remission().daysToFirst() != null) {
+            row(html, "First remission", "day " + o.remission().daysToFirst() + ", after " + o.remission().sessionsToFirst() + " session(s)");
         }
-        if (o.lossOfResponse() != null) {
-            row(html, "Loss of response", yesNo(o.lossOfResponse()));
+        if (o.response().lost() != null) {
+            row(html, "Loss of response", yesNo(o.response().lost()));
         }
         for (PatientOutcome.RapidScore rapid : o.rapidResponse()) {
             if (rapid.point() != null) {

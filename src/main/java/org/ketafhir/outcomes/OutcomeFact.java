@@ -19,7 +19,7 @@ import java.time.Instant;
  *                  when it is timed by a date only
  * @param source    the resource the row came from ({@code Observation/123}); set when read back from the index
  */
-public record OutcomeFact(
+record OutcomeFact(
         FactKind kind,
         String patientId,
         String courseId,

@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Type;
+import org.ketafhir.dosing.EffectiveTimes;
 import org.ketafhir.dosing.Masses;
 import org.ketafhir.dosing.MedicationCodes;
 import org.ketafhir.dosing.ReadingCodes;
@@ -315,17 +316,8 @@ final class OutcomeFactExtractor {
         return null;
     }
 
-    static Instant instant(Type effective) {
-        if (effective instanceof org.hl7.fhir.r4.model.DateTimeType dateTime && dateTime.getValue() != null) {
-            return dateTime.getValue().toInstant();
-        }
-        if (effective instanceof Period period && period.hasStart()) {
-            return period.getStart().toInstant();
-        }
-        if (effective instanceof org.hl7.fhir.r4.model.InstantType instant && instant.getValue() != null) {
-            return instant.getValue().toInstant();
-        }
-        return null;
+    private static Instant instant(Type effective) {
+        return EffectiveTimes.of(effective).orElse(null);
     }
 
     static String patientId(Reference subject) {

@@ -10,7 +10,7 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
  * write and its index rows commit or roll back together (a refused transaction Bundle leaves no rows behind).
  */
 @Interceptor
-public final class OutcomeIndexInterceptor {
+final class OutcomeIndexInterceptor {
 
     private final OutcomeIndex index;
     private final OutcomeFactExtractor extractor;

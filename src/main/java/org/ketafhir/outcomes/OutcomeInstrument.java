@@ -19,7 +19,7 @@ import org.ketafhir.scoring.SeverityBand;
  * @param remissionBaselineMin the lowest baseline counted for remission (extension instrument-remission-denominator),
  *                      or null when the Questionnaire declares none
  */
-public record OutcomeInstrument(
+record OutcomeInstrument(
         String id, String questionnaire, String title, Coding code, List<SeverityBand> bands, OutcomeThresholds thresholds,
         Integer remissionBaselineMin) {
 

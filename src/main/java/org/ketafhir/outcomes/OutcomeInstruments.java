@@ -17,7 +17,7 @@ import org.ketafhir.scoring.ScoreDefinition;
 import org.ketafhir.scoring.ScoredItem;
 
 /** The instrument totals known to the guide, by score code and by Questionnaire id or URL. */
-public final class OutcomeInstruments {
+final class OutcomeInstruments {
 
     private final Map<String, OutcomeInstrument> byScoreCode = new LinkedHashMap<>();
     private final Map<String, OutcomeInstrument> byName = new LinkedHashMap<>();

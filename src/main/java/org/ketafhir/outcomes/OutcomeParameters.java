@@ -89,31 +89,31 @@ final class OutcomeParameters {
         part(part, "latest", new IntegerType(o.latest().value()));
         part(part, "latestDate", dateTime(o.latest().at()));
         instrument.bandFor(o.latest().value()).ifPresent(b -> part(part, "latestBand", b.interpretation().copy()));
-        integer(part, "absoluteChange", o.absoluteChange());
-        if (o.percentChange() != null) {
-            part(part, "percentChange", new DecimalType(o.percentChange()));
+        integer(part, "absoluteChange", o.change().absolute());
+        if (o.change().percent() != null) {
+            part(part, "percentChange", new DecimalType(o.change().percent()));
         }
-        bool(part, "response", o.response());
-        bool(part, "remissionEvaluable", o.remissionEvaluable());
-        bool(part, "remission", o.remission());
-        bool(part, "meaningfulChange", o.meaningfulChange());
-        bool(part, "worsening", o.worsening());
-        integer(part, "daysToFirstResponse", o.daysToFirstResponse());
-        integer(part, "sessionsToFirstResponse", o.sessionsToFirstResponse());
-        integer(part, "daysToFirstRemission", o.daysToFirstRemission());
-        integer(part, "sessionsToFirstRemission", o.sessionsToFirstRemission());
-        for (Map.Entry<Integer, Boolean> held : o.responseHeldAtWeek().entrySet()) {
+        bool(part, "response", o.response().met());
+        bool(part, "remissionEvaluable", o.remission().evaluable());
+        bool(part, "remission", o.remission().met());
+        bool(part, "meaningfulChange", o.change().meaningful());
+        bool(part, "worsening", o.change().worsening());
+        integer(part, "daysToFirstResponse", o.response().daysToFirst());
+        integer(part, "sessionsToFirstResponse", o.response().sessionsToFirst());
+        integer(part, "daysToFirstRemission", o.remission().daysToFirst());
+        integer(part, "sessionsToFirstRemission", o.remission().sessionsToFirst());
+        for (Map.Entry<Integer, Boolean> held : o.response().heldAtWeek().entrySet()) {
             bool(part, "responseHeldWeek" + held.getKey(), held.getValue());
         }
-        bool(part, "lossOfResponse", o.lossOfResponse());
-        if (o.lossOfResponseAt() != null) {
-            part(part, "lossOfResponseDate", dateTime(o.lossOfResponseAt()));
+        bool(part, "lossOfResponse", o.response().lost());
+        if (o.response().lostAt() != null) {
+            part(part, "lossOfResponseDate", dateTime(o.response().lostAt()));
         }
-        if (o.responseThreshold() != null) {
-            part(part, "responseThreshold", new DecimalType(o.responseThreshold()));
+        if (o.response().threshold() != null) {
+            part(part, "responseThreshold", new DecimalType(o.response().threshold()));
         }
-        integer(part, "remissionThreshold", o.remissionThreshold());
-        if (o.remissionThreshold() != null) {
+        integer(part, "remissionThreshold", o.remission().threshold());
+        if (o.remission().threshold() != null) {
             integer(part, "remissionBaselineMin", instrument.remissionBaselineMin());
         }
         for (PatientOutcome.RapidScore rapid : o.rapidResponse()) {

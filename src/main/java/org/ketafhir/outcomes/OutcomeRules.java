@@ -20,7 +20,7 @@ import org.ketafhir.dosing.ReadingWindows;
  * @param rapidResponseHours          rapid response: windows in hours after a session start, each from the previous one
  * @param rapidResponseSessions       rapid response is reported after each of this many first sessions
  */
-public record OutcomeRules(
+record OutcomeRules(
         int baselineWindowDays,
         int inductionSessions,
         int inductionDays,

@@ -26,7 +26,7 @@ import org.hl7.fhir.r4.model.Resource;
  * writes FHIR. The resources a summary is about are read through the DAOs so that a missing or deleted one answers
  * 404 / 410 as a read would.
  */
-public final class OutcomeSummaries {
+final class OutcomeSummaries {
 
     private static final Set<FactKind> COHORT_KINDS =
             EnumSet.of(FactKind.SESSION, FactKind.PSYCHOTHERAPY, FactKind.CONDITION, FactKind.ADVERSE_EVENT);

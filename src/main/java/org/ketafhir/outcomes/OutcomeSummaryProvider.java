@@ -27,7 +27,7 @@ import org.hl7.fhir.r4.model.StringType;
  * types follow the guide's OperationDefinitions outcome-summary (Patient, CarePlan) and outcome-summary-cohort
  * (system, Group). Dates are days in UTC: {@code start} from its first instant, {@code end} to its last.
  */
-public final class OutcomeSummaryProvider {
+final class OutcomeSummaryProvider {
 
     private final OutcomeSummaries summaries;
 

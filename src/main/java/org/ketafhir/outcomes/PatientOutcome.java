@@ -9,7 +9,7 @@ import java.util.Map;
  * The outcome of one patient's treatment (all courses, or one course): what {@code $outcome-summary} reports.
  * Null stands for "not known / not applicable"; it becomes an absent part on the wire.
  */
-public record PatientOutcome(
+record PatientOutcome(
         String patientId,
         String courseId,
         Instant periodStart,
@@ -40,8 +40,8 @@ public record PatientOutcome(
             int session, Instant sessionStart, int windowHours, Point point, Boolean response, Boolean remission) {}
 
     /**
-     * The course of one instrument. {@code remissionEvaluable} is false when the baseline is below the instrument's
-     * remission denominator (PHQ-9: 10, CMS159); remission and days / sessions to remission are then null.
+     * The course of one instrument: its scores, baseline and latest, and what they show. When it is not
+     * {@code evaluable} (no baseline, or no score after the first session) the change and the milestones are null.
      */
     public record InstrumentOutcome(
             OutcomeInstrument instrument,
@@ -49,23 +49,51 @@ public record PatientOutcome(
             Point baseline,
             Point latest,
             boolean evaluable,
-            Integer absoluteChange,
-            BigDecimal percentChange,
-            Boolean response,
-            Boolean remission,
-            Boolean meaningfulChange,
-            Boolean worsening,
-            Integer daysToFirstResponse,
-            Integer sessionsToFirstResponse,
-            Integer daysToFirstRemission,
-            Integer sessionsToFirstRemission,
-            Map<Integer, Boolean> responseHeldAtWeek,
-            Boolean lossOfResponse,
-            Instant lossOfResponseAt,
-            BigDecimal responseThreshold,
-            Integer remissionThreshold,
-            Boolean remissionEvaluable,
+            Change change,
+            Response response,
+            Remission remission,
             List<RapidScore> rapidResponse) {}
+
+    /**
+     * From the baseline to the latest score.
+     *
+     * @param absolute   baseline minus latest (points)
+     * @param percent    that fall as a percentage of the baseline (null for a baseline of 0)
+     * @param meaningful whether it reaches the instrument's meaningful change (null: none defined)
+     * @param worsening  whether the rise reaches the instrument's worsening increase (null: none defined)
+     */
+    public record Change(Integer absolute, BigDecimal percent, Boolean meaningful, Boolean worsening) {
+
+        static final Change NOT_EVALUABLE = new Change(null, null, null, null);
+    }
+
+    /**
+     * Response: the fall of the instrument's share of the baseline.
+     *
+     * @param met              at the latest score (null: not defined, e.g. a baseline of 0, or not evaluable)
+     * @param threshold        the score at or below which a score is a response (null: not defined)
+     * @param daysToFirst      days from the first session to the first response, and...
+     * @param sessionsToFirst  ...the sessions up to it (null: no response)
+     * @param heldAtWeek       whether the response held at each durability week after the end of induction
+     * @param lost             whether it was lost after the first response (null: no response)
+     * @param lostAt           the assessment at which it was lost
+     */
+    public record Response(
+            Boolean met,
+            BigDecimal threshold,
+            Integer daysToFirst,
+            Integer sessionsToFirst,
+            Map<Integer, Boolean> heldAtWeek,
+            Boolean lost,
+            Instant lostAt) {}
+
+    /**
+     * Remission. {@code evaluable} is false when the baseline is below the instrument's remission denominator (PHQ-9:
+     * 10, CMS159); {@code met} and the days / sessions to the first remission are then null.
+     *
+     * @param threshold the highest score that is a remission (null: the instrument defines none)
+     */
+    public record Remission(Boolean evaluable, Boolean met, Integer threshold, Integer daysToFirst, Integer sessionsToFirst) {}
 
     /** Suicidal-ideation item over the course: positive at baseline, at the latest screen, resolved. */
     public record SuicidalIdeation(

@@ -80,7 +80,7 @@ final class RapidResponses {
         if (baseline == null || baseline <= 0 || instrument.thresholds().responseDecrease() == null) {
             return null;
         }
-        return PatientOutcomeProcessor.responds(baseline, value, instrument.thresholds());
+        return InstrumentCourse.responds(baseline, value, instrument.thresholds());
     }
 
     static Boolean remission(OutcomeInstrument instrument, Integer baseline, int value) {

@@ -38,26 +38,26 @@ class PatientOutcomeProcessorTest {
         assertThat(phq9.latest().value()).isEqualTo(4);
         assertThat(phq9.latest().at()).isEqualTo(Course.scoreDay(101));
         // 20 - 4 = 16 points; 16 / 20 = 80.0 %.
-        assertThat(phq9.absoluteChange()).isEqualTo(16);
-        assertThat(phq9.percentChange()).isEqualByComparingTo("80.0");
-        assertThat(phq9.response()).isTrue();
-        assertThat(phq9.remission()).isTrue();
-        assertThat(phq9.worsening()).isFalse();
-        assertThat(phq9.meaningfulChange()).as("PHQ-9 declares no meaningful-change threshold").isNull();
+        assertThat(phq9.change().absolute()).isEqualTo(16);
+        assertThat(phq9.change().percent()).isEqualByComparingTo("80.0");
+        assertThat(phq9.response().met()).isTrue();
+        assertThat(phq9.remission().met()).isTrue();
+        assertThat(phq9.change().worsening()).isFalse();
+        assertThat(phq9.change().meaningful()).as("PHQ-9 declares no meaningful-change threshold").isNull();
         // First score <= 10 (half of 20): day 8 (9), after the sessions of days 0, 3 and 7.
-        assertThat(phq9.daysToFirstResponse()).isEqualTo(8);
-        assertThat(phq9.sessionsToFirstResponse()).isEqualTo(3);
+        assertThat(phq9.response().daysToFirst()).isEqualTo(8);
+        assertThat(phq9.response().sessionsToFirst()).isEqualTo(3);
         // First score <= 4: day 11 (4), after the sessions of days 0, 3, 7 and 10: session 4.
-        assertThat(phq9.daysToFirstRemission()).isEqualTo(11);
-        assertThat(phq9.sessionsToFirstRemission()).isEqualTo(4);
+        assertThat(phq9.remission().daysToFirst()).isEqualTo(11);
+        assertThat(phq9.remission().sessionsToFirst()).isEqualTo(4);
         // End of induction: the 6th session, day 17. Weeks 4, 8, 12 after it: days 45, 73, 101, scored 5, 6, 4 (all <= 10).
-        assertThat(phq9.responseHeldAtWeek()).containsExactly(
+        assertThat(phq9.response().heldAtWeek()).containsExactly(
                 org.assertj.core.api.Assertions.entry(4, true),
                 org.assertj.core.api.Assertions.entry(8, true),
                 org.assertj.core.api.Assertions.entry(12, true));
-        assertThat(phq9.lossOfResponse()).isFalse();
-        assertThat(phq9.responseThreshold()).isEqualByComparingTo("10");
-        assertThat(phq9.remissionThreshold()).isEqualTo(4);
+        assertThat(phq9.response().lost()).isFalse();
+        assertThat(phq9.response().threshold()).isEqualByComparingTo("10");
+        assertThat(phq9.remission().threshold()).isEqualTo(4);
         assertThat(phq9.points()).hasSize(9);
     }
 
@@ -65,30 +65,30 @@ class PatientOutcomeProcessorTest {
     void shouldReportANonResponder() {
         InstrumentOutcome phq9 = phq9(summarise(Cases.nonResponder()));
         // 18 -> 14: 4 points, 4 / 18 = 22.2 %; response needs 9.
-        assertThat(phq9.absoluteChange()).isEqualTo(4);
-        assertThat(phq9.percentChange()).isEqualByComparingTo("22.2");
-        assertThat(phq9.response()).isFalse();
-        assertThat(phq9.remission()).isFalse();
-        assertThat(phq9.worsening()).isFalse();
-        assertThat(phq9.daysToFirstResponse()).isNull();
-        assertThat(phq9.lossOfResponse()).as("no response, so nothing to lose").isNull();
+        assertThat(phq9.change().absolute()).isEqualTo(4);
+        assertThat(phq9.change().percent()).isEqualByComparingTo("22.2");
+        assertThat(phq9.response().met()).isFalse();
+        assertThat(phq9.remission().met()).isFalse();
+        assertThat(phq9.change().worsening()).isFalse();
+        assertThat(phq9.response().daysToFirst()).isNull();
+        assertThat(phq9.response().lost()).as("no response, so nothing to lose").isNull();
         // No score near days 45, 73 or 101 (4, 8, 12 weeks after day 17): held response is unknown, so absent.
-        assertThat(phq9.responseHeldAtWeek()).isEmpty();
+        assertThat(phq9.response().heldAtWeek()).isEmpty();
     }
 
     @Test
     void shouldLeavePercentChangeAndResponseUndefinedForABaselineOfZero() {
         InstrumentOutcome phq9 = phq9(summarise(Cases.baselineZero()));
         assertThat(phq9.evaluable()).isTrue();
-        assertThat(phq9.absoluteChange()).isEqualTo(-5);
-        assertThat(phq9.percentChange()).isNull();
-        assertThat(phq9.response()).isNull();
-        assertThat(phq9.responseThreshold()).isNull();
+        assertThat(phq9.change().absolute()).isEqualTo(-5);
+        assertThat(phq9.change().percent()).isNull();
+        assertThat(phq9.response().met()).isNull();
+        assertThat(phq9.response().threshold()).isNull();
         // A baseline of 0 is below CMS159's index PHQ-9 > 9: not evaluable for remission, so no remission flag
         // (it was reported "not in remission" before). 5 - 0 = 5 >= 5: worsening.
-        assertThat(phq9.remissionEvaluable()).isFalse();
-        assertThat(phq9.remission()).isNull();
-        assertThat(phq9.worsening()).isTrue();
+        assertThat(phq9.remission().evaluable()).isFalse();
+        assertThat(phq9.remission().met()).isNull();
+        assertThat(phq9.change().worsening()).isTrue();
     }
 
     @Test
@@ -99,28 +99,28 @@ class PatientOutcomeProcessorTest {
         // so neither remission nor days / sessions to remission are reported.
         InstrumentOutcome under = phq9(summarise(new Course("nine").ivInduction(null).phq9(-1, 9).phq9(4, 3).phq9(11, 2)));
         assertThat(under.evaluable()).isTrue();
-        assertThat(under.remissionEvaluable()).isFalse();
-        assertThat(under.remission()).isNull();
-        assertThat(under.daysToFirstRemission()).isNull();
-        assertThat(under.sessionsToFirstRemission()).isNull();
+        assertThat(under.remission().evaluable()).isFalse();
+        assertThat(under.remission().met()).isNull();
+        assertThat(under.remission().daysToFirst()).isNull();
+        assertThat(under.remission().sessionsToFirst()).isNull();
         // Response is not affected: 9 - 2 = 7 >= 4.5.
-        assertThat(under.response()).isTrue();
+        assertThat(under.response().met()).isTrue();
         // Already in remission at baseline (4), still 4 later: not a remitter, not evaluable.
         InstrumentOutcome already = phq9(summarise(new Course("four").ivInduction(null).phq9(-1, 4).phq9(4, 4)));
-        assertThat(already.remissionEvaluable()).isFalse();
-        assertThat(already.remission()).isNull();
+        assertThat(already.remission().evaluable()).isFalse();
+        assertThat(already.remission().met()).isNull();
         // At the threshold: baseline 10, 4 on day 4 (sessions of days 0 and 3 given): remission on day 4 after 2 sessions.
         InstrumentOutcome at = phq9(summarise(new Course("ten").ivInduction(null).phq9(-1, 10).phq9(4, 4).phq9(11, 6)));
-        assertThat(at.remissionEvaluable()).isTrue();
-        assertThat(at.remission()).as("latest 6 > 4").isFalse();
-        assertThat(at.daysToFirstRemission()).isEqualTo(4);
-        assertThat(at.sessionsToFirstRemission()).isEqualTo(2);
+        assertThat(at.remission().evaluable()).isTrue();
+        assertThat(at.remission().met()).as("latest 6 > 4").isFalse();
+        assertThat(at.remission().daysToFirst()).isEqualTo(4);
+        assertThat(at.remission().sessionsToFirst()).isEqualTo(2);
         // Just over: baseline 11, latest 4 on day 11 (sessions of days 0, 3, 7, 10): remission, day 11, 4 sessions.
         InstrumentOutcome over = phq9(summarise(new Course("eleven").ivInduction(null).phq9(-1, 11).phq9(11, 4)));
-        assertThat(over.remissionEvaluable()).isTrue();
-        assertThat(over.remission()).isTrue();
-        assertThat(over.daysToFirstRemission()).isEqualTo(11);
-        assertThat(over.sessionsToFirstRemission()).isEqualTo(4);
+        assertThat(over.remission().evaluable()).isTrue();
+        assertThat(over.remission().met()).isTrue();
+        assertThat(over.remission().daysToFirst()).isEqualTo(11);
+        assertThat(over.remission().sessionsToFirst()).isEqualTo(4);
     }
 
     @Test
@@ -162,9 +162,9 @@ class PatientOutcomeProcessorTest {
         assertThat(phq9.evaluable()).isFalse();
         assertThat(phq9.baseline()).isNull();
         assertThat(phq9.latest().value()).isEqualTo(8);
-        assertThat(phq9.absoluteChange()).isNull();
-        assertThat(phq9.response()).isNull();
-        assertThat(phq9.remission()).isNull();
+        assertThat(phq9.change().absolute()).isNull();
+        assertThat(phq9.response().met()).isNull();
+        assertThat(phq9.remission().met()).isNull();
     }
 
     @Test
@@ -176,23 +176,23 @@ class PatientOutcomeProcessorTest {
                 .summarise(course.patient(), course.facts(), null, null, null, Set.of()).instruments().get(0);
         // Day -20 is within 21 days: baseline 19, latest 8, 11 points = 57.9 % (11 / 19 = 0.5789).
         assertThat(phq9.baseline().value()).isEqualTo(19);
-        assertThat(phq9.percentChange()).isEqualByComparingTo("57.9");
-        assertThat(phq9.response()).isTrue();
+        assertThat(phq9.change().percent()).isEqualByComparingTo("57.9");
+        assertThat(phq9.response().met()).isTrue();
     }
 
     @Test
     void shouldReportLossOfResponseAfterTwoConsecutiveMisses() {
         InstrumentOutcome phq9 = phq9(summarise(Cases.losesResponse()));
         // Responds on day 8 (10 <= 10), holds on day 15 (8), misses on day 22 (12) and day 29 (14).
-        assertThat(phq9.daysToFirstResponse()).isEqualTo(8);
-        assertThat(phq9.sessionsToFirstResponse()).isEqualTo(3);
-        assertThat(phq9.lossOfResponse()).isTrue();
-        assertThat(phq9.lossOfResponseAt()).isEqualTo(Course.scoreDay(29));
+        assertThat(phq9.response().daysToFirst()).isEqualTo(8);
+        assertThat(phq9.response().sessionsToFirst()).isEqualTo(3);
+        assertThat(phq9.response().lost()).isTrue();
+        assertThat(phq9.response().lostAt()).isEqualTo(Course.scoreDay(29));
         // Latest 14: 6 points, 30.0 %: no longer a responder.
-        assertThat(phq9.percentChange()).isEqualByComparingTo("30.0");
-        assertThat(phq9.response()).isFalse();
+        assertThat(phq9.change().percent()).isEqualByComparingTo("30.0");
+        assertThat(phq9.response().met()).isFalse();
         // No score within 14 days of day 45 (4 weeks after day 17): held response unknown.
-        assertThat(phq9.responseHeldAtWeek()).isEmpty();
+        assertThat(phq9.response().heldAtWeek()).isEmpty();
     }
 
     @Test
@@ -237,8 +237,8 @@ class PatientOutcomeProcessorTest {
         assertThat(outcome.exposure().endOfInduction()).isNull();
         // No end of induction, so no held response at any week, although day 42 (6 <= 10) would be a response.
         InstrumentOutcome phq9 = phq9(outcome);
-        assertThat(phq9.responseHeldAtWeek()).isEmpty();
-        assertThat(phq9.response()).isTrue();
+        assertThat(phq9.response().heldAtWeek()).isEmpty();
+        assertThat(phq9.response().met()).isTrue();
 
         // At the threshold: a sixth session on day 27 (before day 28, the end of the window): completed, ends day 27.
         five.session("s5", Course.DAY_0.plus(Duration.ofDays(27)), Course.IV, 35.0, 0.5, "completed", null);
@@ -246,7 +246,7 @@ class PatientOutcomeProcessorTest {
         assertThat(six.exposure().inductionCompleted()).isTrue();
         assertThat(six.exposure().endOfInduction()).isEqualTo(Course.DAY_0.plus(Duration.ofDays(27)));
         // Week 4 after day 27 is day 55; the nearest score within 14 days is day 42 (13 days away): 6 <= 10, held.
-        assertThat(phq9(six).responseHeldAtWeek()).containsExactly(org.assertj.core.api.Assertions.entry(4, true));
+        assertThat(phq9(six).response().heldAtWeek()).containsExactly(org.assertj.core.api.Assertions.entry(4, true));
 
         // Just over: the sixth session on day 28 at 09:00 is not before day 0 + 28 days: not completed.
         Course late = new Course("late");
@@ -351,7 +351,7 @@ class PatientOutcomeProcessorTest {
         InstrumentOutcome phq9 = phq9(second);
         assertThat(phq9.baseline().value()).isEqualTo(16);
         assertThat(phq9.latest().value()).isEqualTo(6);
-        assertThat(phq9.percentChange()).isEqualByComparingTo("62.5");
+        assertThat(phq9.change().percent()).isEqualByComparingTo("62.5");
         assertThat(second.exposure().sessions()).hasSize(2);
         assertThat(second.exposure().cumulativeMg()).isEqualByComparingTo("100");
         assertThat(second.psychotherapySessions()).hasSize(1);
@@ -371,7 +371,7 @@ class PatientOutcomeProcessorTest {
         // Y-BOCS needs a 35 % fall: from 20, 7 points (35.0 %) is a response, 6 points (30 %) is not.
         OutcomeInstrument ybocs = INSTRUMENTS.byName("y-bocs").orElseThrow();
         assertThat(ybocs.thresholds().responseDecrease()).isEqualByComparingTo(new BigDecimal("0.35"));
-        assertThat(PatientOutcomeProcessor.responds(20, 13, ybocs.thresholds())).isTrue();
-        assertThat(PatientOutcomeProcessor.responds(20, 14, ybocs.thresholds())).isFalse();
+        assertThat(InstrumentCourse.responds(20, 13, ybocs.thresholds())).isTrue();
+        assertThat(InstrumentCourse.responds(20, 14, ybocs.thresholds())).isFalse();
     }
 }

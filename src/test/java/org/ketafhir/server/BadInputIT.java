@@ -1,16 +1,22 @@
 package org.ketafhir.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.OperationOutcomeIssueComponent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.ketafhir.testing.FhirServerTestBase;
 
 /**
@@ -26,100 +32,56 @@ class BadInputIT extends FhirServerTestBase {
     private static final List<String> INTERNALS = List.of("at ca.uhn", "Exception", "java.", "HFJ_");
     private static final List<String> SQL = List.of("select ", "insert ", "update hfj", "delete from");
 
-    // ---------------------------------------------------------------- unparseable bodies
+    // ---------------------------------------------------------------- Patients the server must not store
 
-    @Test
-    void malformedJsonShouldAnswer400AndStoreNothing() {
+    /**
+     * A write of a Patient the server must refuse. The body carries an identifier no other test uses ({@code mrn}),
+     * so that "nothing stored" can be checked by searching for it.
+     */
+    record PatientWrite(String method, String path, String contentType, String accept, Function<String, String> body,
+            int status, List<String> mentions) {}
+
+    static Stream<Arguments> patientWritesToRefuse() {
+        return Stream.of(
+                // unparseable bodies
+                argumentSet("malformed JSON: 400 naming JSON", new PatientWrite("POST", "/Patient", JSON, JSON,
+                        mrn -> "{\"resourceType\":\"Patient\"," + identifier(mrn) + ",\"name\":[{\"family\":\"Broken\"}",
+                        400, List.of("JSON"))),
+                argumentSet("malformed XML (mismatched tags): 400 naming XML", new PatientWrite("POST", "/Patient", XML, XML,
+                        mrn -> "<Patient xmlns=\"http://hl7.org/fhir\"><identifier><system value=\"" + TEST_SYSTEM
+                                + "\"/><value value=\"" + mrn + "\"/></identifier><name><family value=\"Broken\"/></Patient>",
+                        400, List.of("XML"))),
+                // well-formed but not FHIR
+                argumentSet("unknown element: 400 naming the element", new PatientWrite("POST", "/Patient", JSON, JSON,
+                        mrn -> "{\"resourceType\":\"Patient\"," + identifier(mrn) + ",\"favouriteColour\":\"blue\"}",
+                        400, List.of("favouriteColour"))),
+                argumentSet("a string where an array of HumanName belongs: 400 naming the element",
+                        new PatientWrite("POST", "/Patient", JSON, JSON,
+                                mrn -> "{\"resourceType\":\"Patient\"," + identifier(mrn) + ",\"name\":\"Smith\"}",
+                                400, List.of("name"))),
+                argumentSet("a code outside a required binding: 400 naming the code", new PatientWrite("POST", "/Patient", JSON, JSON,
+                        mrn -> "{\"resourceType\":\"Patient\"," + identifier(mrn) + ",\"gender\":\"not-a-gender\"}",
+                        400, List.of("not-a-gender"))),
+                // an id FHIR does not allow
+                argumentSet("update to an invalid id: 400 naming the id", new PatientWrite("PUT", "/Patient/a_b", JSON, JSON,
+                        mrn -> "{\"resourceType\":\"Patient\",\"id\":\"a_b\"," + identifier(mrn) + "}",
+                        400, List.of("a_b"))),
+                // media types
+                argumentSet("unsupported Content-Type: 415 naming the media type",
+                        new PatientWrite("POST", "/Patient", "text/plain", JSON,
+                                mrn -> "{\"resourceType\":\"Patient\"," + identifier(mrn) + "}",
+                                415, List.of("text/plain"))));
+    }
+
+    @ParameterizedTest
+    @MethodSource("patientWritesToRefuse")
+    void aPatientWriteTheServerCannotAcceptShouldBeRefusedNamingWhatIsWrongAndStoreNothing(PatientWrite write) {
         String mrn = unique("mrn");
-        String truncated = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + TEST_SYSTEM
-                + "\",\"value\":\"" + mrn + "\"}],\"name\":[{\"family\":\"Broken\"}";
 
-        HttpResponse<String> response = http("POST", "/Patient", truncated, "Content-Type", JSON, "Accept", JSON);
+        HttpResponse<String> response = http(write.method(), write.path(), write.body().apply(mrn),
+                "Content-Type", write.contentType(), "Accept", write.accept());
 
-        assertRefused(response, 400, "JSON");
-        assertNoPatientWith(mrn);
-    }
-
-    @Test
-    void malformedXmlShouldAnswer400AndStoreNothing() {
-        String mrn = unique("mrn");
-        String mismatchedTags = "<Patient xmlns=\"http://hl7.org/fhir\"><identifier><system value=\"" + TEST_SYSTEM
-                + "\"/><value value=\"" + mrn + "\"/></identifier><name><family value=\"Broken\"/></Patient>";
-
-        HttpResponse<String> response = http("POST", "/Patient", mismatchedTags, "Content-Type", XML, "Accept", XML);
-
-        assertRefused(response, 400, "XML");
-        assertNoPatientWith(mrn);
-    }
-
-    // ---------------------------------------------------------------- well-formed but not FHIR
-
-    @Test
-    void unknownElementShouldAnswer400NamingTheElementAndStoreNothing() {
-        String mrn = unique("mrn");
-        String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + TEST_SYSTEM
-                + "\",\"value\":\"" + mrn + "\"}],\"favouriteColour\":\"blue\"}";
-
-        HttpResponse<String> response = postJson("/Patient", body, "Accept", JSON);
-
-        assertRefused(response, 400, "favouriteColour");
-        assertNoPatientWith(mrn);
-    }
-
-    @Test
-    void primitiveWhereAnArrayOfObjectsBelongsShouldAnswer400AndStoreNothing() {
-        String mrn = unique("mrn");
-        String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + TEST_SYSTEM
-                + "\",\"value\":\"" + mrn + "\"}],\"name\":\"Smith\"}";
-
-        HttpResponse<String> response = postJson("/Patient", body, "Accept", JSON);
-
-        assertRefused(response, 400, "name");
-        assertNoPatientWith(mrn);
-    }
-
-    @Test
-    void invalidCodeForARequiredBindingShouldAnswer400AndStoreNothing() {
-        String mrn = unique("mrn");
-        String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + TEST_SYSTEM
-                + "\",\"value\":\"" + mrn + "\"}],\"gender\":\"not-a-gender\"}";
-
-        HttpResponse<String> response = postJson("/Patient", body, "Accept", JSON);
-
-        assertRefused(response, 400, "not-a-gender");
-        assertNoPatientWith(mrn);
-    }
-
-    @Test
-    void bodyOfAnUnknownResourceTypeShouldAnswer400AndStoreNothing() {
-        HttpResponse<String> response = postJson("/Patient", "{\"resourceType\":\"Medicament\",\"id\":\"x\"}",
-                "Accept", JSON);
-
-        assertRefused(response, 400, "Medicament");
-    }
-
-    // ---------------------------------------------------------------- URLs the server cannot serve
-
-    @Test
-    void unknownResourceTypeShouldAnswer404() {
-        assertRefused(getRaw("/Medicament?name=x", "Accept", JSON), 404, "Medicament");
-        assertRefused(postJson("/Medicament", "{\"resourceType\":\"Medicament\"}", "Accept", JSON), 404, "Medicament");
-    }
-
-    @Test
-    void readOfAnInvalidIdShouldAnswer400() {
-        assertRefused(getRaw("/Patient/a_b", "Accept", JSON), 400, "a_b");
-    }
-
-    @Test
-    void updateToAnInvalidIdShouldAnswer400AndStoreNothing() {
-        String mrn = unique("mrn");
-        String body = "{\"resourceType\":\"Patient\",\"id\":\"a_b\",\"identifier\":[{\"system\":\"" + TEST_SYSTEM
-                + "\",\"value\":\"" + mrn + "\"}]}";
-
-        HttpResponse<String> response = putJson("/Patient/a_b", body, "Accept", JSON);
-
-        assertRefused(response, 400, "a_b");
+        assertRefused(response, write.status(), write.mentions().toArray(String[]::new));
         assertNoPatientWith(mrn);
     }
 
@@ -139,35 +101,40 @@ class BadInputIT extends FhirServerTestBase {
         assertThat(getRaw("/Patient/" + bodyId, "Accept", JSON).statusCode()).isEqualTo(404);
     }
 
-    // ---------------------------------------------------------------- invalid search requests
+    // ---------------------------------------------------------------- requests the server cannot serve
 
-    @Test
-    void unparseableDateInASearchShouldAnswer400() {
-        assertRefused(getRaw("/Patient?birthdate=notadate", "Accept", JSON), 400, "notadate");
+    /** A request with nothing in it to store: a read, a search, or a body of a type the server does not know. */
+    record Request(String method, String path, String jsonBody, int status, List<String> mentions) {}
+
+    static Stream<Arguments> requestsToRefuse() {
+        return Stream.of(
+                // URLs the server cannot serve
+                argumentSet("search of an unknown resource type: 404 naming the type",
+                        new Request("GET", "/Medicament?name=x", null, 404, List.of("Medicament"))),
+                argumentSet("create of an unknown resource type: 404 naming the type",
+                        new Request("POST", "/Medicament", "{\"resourceType\":\"Medicament\"}", 404, List.of("Medicament"))),
+                argumentSet("a body of an unknown resource type posted to /Patient: 400 naming the type",
+                        new Request("POST", "/Patient", "{\"resourceType\":\"Medicament\",\"id\":\"x\"}", 400,
+                                List.of("Medicament"))),
+                argumentSet("read of an invalid id: 400 naming the id",
+                        new Request("GET", "/Patient/a_b", null, 400, List.of("a_b"))),
+                // invalid search requests
+                argumentSet("an unparseable date in a search: 400 naming the value",
+                        new Request("GET", "/Patient?birthdate=notadate", null, 400, List.of("notadate"))),
+                argumentSet("a non-numeric _count: 400 naming the parameter and the value",
+                        new Request("GET", "/Patient?_count=abc", null, 400, List.of("_count", "abc"))),
+                argumentSet("an unknown search parameter: 400 naming it",
+                        new Request("GET", "/Patient?favourite-colour=blue", null, 400, List.of("favourite-colour"))));
     }
 
-    @Test
-    void nonNumericCountShouldAnswer400() {
-        assertRefused(getRaw("/Patient?_count=abc", "Accept", JSON), 400, "_count", "abc");
-    }
+    @ParameterizedTest
+    @MethodSource("requestsToRefuse")
+    void aRequestTheServerCannotServeShouldBeRefusedNamingWhatIsWrong(Request request) {
+        HttpResponse<String> response = request.jsonBody() == null
+                ? http(request.method(), request.path(), null, "Accept", JSON)
+                : http(request.method(), request.path(), request.jsonBody(), "Content-Type", JSON, "Accept", JSON);
 
-    @Test
-    void unknownSearchParameterShouldAnswer400NamingIt() {
-        assertRefused(getRaw("/Patient?favourite-colour=blue", "Accept", JSON), 400, "favourite-colour");
-    }
-
-    // ---------------------------------------------------------------- media types
-
-    @Test
-    void unsupportedContentTypeShouldAnswer415AndStoreNothing() {
-        String mrn = unique("mrn");
-        String body = "{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":\"" + TEST_SYSTEM
-                + "\",\"value\":\"" + mrn + "\"}]}";
-
-        HttpResponse<String> response = http("POST", "/Patient", body, "Content-Type", "text/plain", "Accept", JSON);
-
-        assertRefused(response, 415, "text/plain");
-        assertNoPatientWith(mrn);
+        assertRefused(response, request.status(), request.mentions().toArray(String[]::new));
     }
 
     // ---------------------------------------------------------------- helpers
@@ -207,6 +174,11 @@ class BadInputIT extends FhirServerTestBase {
                 : FHIR.newJsonParser().parseResource(response.body());
         assertThat(parsed).isInstanceOf(OperationOutcome.class);
         return (OperationOutcome) parsed;
+    }
+
+    /** The JSON member that gives a Patient the test identifier {@code mrn}. */
+    private static String identifier(String mrn) {
+        return "\"identifier\":[{\"system\":\"" + TEST_SYSTEM + "\",\"value\":\"" + mrn + "\"}]";
     }
 
     private void assertNoPatientWith(String mrn) {
