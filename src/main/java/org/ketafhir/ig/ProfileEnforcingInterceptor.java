@@ -5,7 +5,6 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
@@ -16,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.ketafhir.server.BulkImportWrites;
 
 /**
  * Refuses, with 422, a write of a resource that fails one of the guide's profiles: on create and update, directly
@@ -25,8 +25,9 @@ import org.hl7.fhir.r4.model.OperationOutcome;
  * kept in HAPI's validation caches). The outcome names the element of every error.
  *
  * <p>The server's own writes (outcome scores, safety signals, DetectedIssues, audit events: all written as a
- * {@link SystemRequestDetails}) are not validated again: their factories are tested against the guide's profiles,
- * and validating them cost an eighth of the CPU of an ingest.
+ * {@code SystemRequestDetails}) are not validated again: their factories are tested against the guide's profiles,
+ * and validating them cost an eighth of the CPU of an ingest. The writes of a Bulk Data {@code $import} are also
+ * {@code SystemRequestDetails}, but carry client data: they are validated like a client's ({@link BulkImportWrites}).
  */
 @Interceptor(order = ProfileEnforcingInterceptor.ORDER)
 public class ProfileEnforcingInterceptor {
@@ -46,19 +47,23 @@ public class ProfileEnforcingInterceptor {
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_CREATED, order = ORDER)
     public void created(IBaseResource resource, RequestDetails request) {
-        if (!(request instanceof SystemRequestDetails)) {
-            enforce(resource);
+        if (!BulkImportWrites.isServerOwnWrite(request)) {
+            enforce(resource, request);
         }
     }
 
     @Hook(value = Pointcut.STORAGE_PRESTORAGE_RESOURCE_UPDATED, order = ORDER)
     public void updated(IBaseResource previous, IBaseResource resource, RequestDetails request) {
-        if (!(request instanceof SystemRequestDetails)) {
-            enforce(resource);
+        if (!BulkImportWrites.isServerOwnWrite(request)) {
+            enforce(resource, request);
         }
     }
 
     void enforce(IBaseResource resource) {
+        enforce(resource, null);
+    }
+
+    private void enforce(IBaseResource resource, RequestDetails request) {
         Set<String> profiles = guideProfiles.profilesFor(resource);
         if (profiles.isEmpty()) {
             return;
@@ -70,11 +75,15 @@ public class ProfileEnforcingInterceptor {
                 .filter(message -> message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
                 .toList();
         if (!errors.isEmpty()) {
-            throw new UnprocessableEntityException(fhirContext, outcome(resource, profiles, errors));
+            // a $import reports refusals per source file: the id tells which line was refused
+            String named = BulkImportWrites.isImportWrite(request) && resource.getIdElement().hasIdPart()
+                    ? fhirContext.getResourceType(resource) + "/" + resource.getIdElement().getIdPart()
+                    : fhirContext.getResourceType(resource);
+            throw new UnprocessableEntityException(fhirContext, outcome(named, profiles, errors));
         }
     }
 
-    private OperationOutcome outcome(IBaseResource resource, Set<String> profiles,
+    private OperationOutcome outcome(String resource, Set<String> profiles,
             List<SingleValidationMessage> errors) {
         OperationOutcome outcome = new OperationOutcome();
         for (SingleValidationMessage error : errors) {
@@ -83,7 +92,7 @@ public class ProfileEnforcingInterceptor {
                             ? OperationOutcome.IssueSeverity.FATAL
                             : OperationOutcome.IssueSeverity.ERROR)
                     .setCode(OperationOutcome.IssueType.PROCESSING)
-                    .setDiagnostics(fhirContext.getResourceType(resource) + " does not meet " + profiles + ": "
+                    .setDiagnostics(resource + " does not meet " + profiles + ": "
                             + error.getMessage());
             if (error.getLocationString() != null) {
                 issue.addExpression(error.getLocationString());

@@ -4,18 +4,19 @@ import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
-import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.MethodNotAllowedException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.ketafhir.server.BulkImportWrites;
 
 /**
  * AuditEvents live in the audit log ({@link AuditEventLogProvider}), not in HAPI's resource tables. A transaction or
  * batch Bundle reaches those tables directly, past the provider, so this guard on HAPI's JPA interceptor service
  * refuses an AuditEvent written that way: a create is refused with 422 (post it to {@code /AuditEvent} on its own),
- * an update or delete with 405 (the trail is append-only). The server's own writes ({@link SystemRequestDetails})
- * pass, so that earlier versions' events can still be read for the move into the log.
+ * an update or delete with 405 (the trail is append-only). The server's own writes ({@code SystemRequestDetails}, but not
+ * those of a {@code $import}: {@link BulkImportWrites}) pass, so that earlier versions' events can still be read
+ * for the move into the log.
  */
 @Interceptor
 class AuditEventGuard {
@@ -45,6 +46,6 @@ class AuditEventGuard {
     }
 
     private static boolean fromClient(RequestDetails request) {
-        return request != null && !(request instanceof SystemRequestDetails);
+        return request != null && !BulkImportWrites.isServerOwnWrite(request);
     }
 }

@@ -41,7 +41,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
  *       an update or patch u, a delete d, on the resource type; in a transaction or batch Bundle, for each entry.</li>
  *   <li>Operations: {@code Patient/[id]/$everything} and {@code $outcome-summary} on a Patient or CarePlan are
  *       reads of that patient's compartment; the cohort {@code $outcome-summary} ([base], Group) needs user or
- *       system read on all types; Bulk Data {@code $export} needs {@code system/} read on all types.</li>
+ *       system read on all types; Bulk Data {@code $export} needs {@code system/} read on all types, {@code $import}
+ *       (and its status) {@code system/} create and update on all types.</li>
  * </ul>
  * Anything not granted is refused with 403 and an OperationOutcome.
  */
@@ -197,6 +198,12 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                 rules.deny("bulk export needs a system scope").operation().named("$export").atAnyLevel()
                         .andAllowAllResponses();
             }
+            if (!mayImport(scopes)) {
+                rules.deny("bulk import needs a system scope").operation().named("$import").atAnyLevel()
+                        .andAllowAllResponses();
+                rules.deny("bulk import status needs a system scope").operation().named("$import-poll-status")
+                        .atAnyLevel().andAllowAllResponses();
+            }
             rules.allow("every operation").operation().withAnyName().atAnyLevel().andAllowAllResponses();
         }
         if (scopes.permitsAllTypes(Permission.READ, EnumSet.of(Context.SYSTEM))) {
@@ -207,10 +214,21 @@ class SmartAuthorizationInterceptor extends AuthorizationInterceptor {
                     .onInstancesOfType(Group.class).andAllowAllResponses();
             rules.allow("bulk export status").operation().named("$export-poll-status").onServer().andAllowAllResponses();
         }
+        if (mayImport(scopes)) {
+            // the imported resources are then stored by the server, through every check of a client's write
+            rules.allow("bulk import").operation().named("$import").onServer().andAllowAllResponses();
+            rules.allow("bulk import status").operation().named("$import-poll-status").onServer().andAllowAllResponses();
+        }
         if (scopes.grants().stream().anyMatch(grant -> usableContexts(patient).contains(grant.context()))) {
             // $validate stores nothing and returns only an OperationOutcome about the submitted resource
             rules.allow("$validate").operation().named("$validate").onAnyType().andAllowAllResponses();
         }
+    }
+
+    /** Bulk Data {@code $import} creates and updates any resource type: it needs system create and update on all. */
+    private static boolean mayImport(SmartScopes scopes) {
+        return scopes.permitsAllTypes(Permission.CREATE, EnumSet.of(Context.SYSTEM))
+                && scopes.permitsAllTypes(Permission.UPDATE, EnumSet.of(Context.SYSTEM));
     }
 
     /** A CarePlan outcome summary asked by a patient-context token: allowed when the plan is that patient's. */

@@ -46,10 +46,14 @@ class TokenSecurityConfig {
 
     private static final Logger log = LoggerFactory.getLogger(TokenSecurityConfig.class);
 
-    /** Reachable without a token: health probes, the server's description, SMART discovery, the report shells. */
+    /**
+     * Reachable without a token: health probes, the server's description, SMART discovery, the report shells, and the
+     * {@code $import} files the server fetches from itself (loopback only, random names: {@code LoopbackOnlyFilter}).
+     */
     private static final List<String> PUBLIC_PATHS = List.of("/actuator/health", "/actuator/health/**",
             "/fhir/metadata", "/.well-known/smart-configuration", "/fhir/.well-known/smart-configuration",
-            "/fhir/api-docs", "/fhir/swagger-ui/**", "/report/**", "/webjars/**", "/error", "/favicon.ico");
+            "/fhir/api-docs", "/fhir/swagger-ui/**", "/bulk-import-files/**", "/report/**", "/webjars/**", "/error",
+            "/favicon.ico");
 
     @Bean
     TokenIssuer tokenIssuer(OAuth2ResourceServerProperties resourceServer) {

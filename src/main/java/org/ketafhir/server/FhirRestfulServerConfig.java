@@ -1,6 +1,9 @@
 package org.ketafhir.server;
 
+import ca.uhn.fhir.batch2.api.IJobCoordinator;
 import ca.uhn.fhir.batch2.jobs.export.BulkDataExportProvider;
+import ca.uhn.fhir.batch2.jobs.imprt.BulkDataImportProvider;
+import ca.uhn.fhir.batch2.jobs.imprt.BulkImportFileServlet;
 import ca.uhn.fhir.batch2.jobs.bulkmodify.reindex.ReindexProvider;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
@@ -55,6 +58,9 @@ public class FhirRestfulServerConfig {
             ReindexProvider reindexProvider,
             DiffProvider diffProvider,
             BulkDataExportProvider bulkDataExportProvider,
+            BulkDataImportProvider bulkDataImportProvider,
+            BulkImportSources bulkImportSources,
+            IJobCoordinator jobCoordinator,
             FhirServerProperties properties,
             ObjectProvider<FhirServerCustomizer> customizers) {
         RestfulServer server = new RestfulServer(systemDao.getContext());
@@ -73,6 +79,11 @@ public class FhirRestfulServerConfig {
                 valueSetOperationProvider, subscriptionTriggeringProvider, reindexProvider, diffProvider));
         if (properties.bulkExport()) {
             server.registerProvider(bulkDataExportProvider);
+        }
+        if (properties.bulkImport()) {
+            server.registerProvider(bulkDataImportProvider);
+            server.registerInterceptor(bulkImportSources);
+            server.registerInterceptor(new BulkImportStatusInterceptor(jobCoordinator, systemDao.getContext()));
         }
 
         JpaCapabilityStatementProvider capabilityStatement = new JpaCapabilityStatementProvider(
@@ -97,6 +108,38 @@ public class FhirRestfulServerConfig {
         }
         customizers.orderedStream().forEach(customizer -> customizer.customize(server));
         return server;
+    }
+
+    /**
+     * HAPI's file servlet for {@code $import} of {@code file:} URLs: it serves only the files that
+     * {@link BulkImportSources} registered, each under a random name, and only to the loopback (the import step).
+     */
+    @Bean
+    BulkImportFileServlet bulkImportFiles() {
+        return new BulkImportFileServlet();
+    }
+
+    @Bean
+    BulkImportSources bulkImportSources(BulkImportFileServlet files, FhirServerProperties properties) {
+        return new BulkImportSources(files, properties.bulkImportFolders());
+    }
+
+    @Bean
+    ServletRegistrationBean<BulkImportFileServlet> bulkImportFilesServlet(BulkImportFileServlet files,
+            FhirServerProperties properties) {
+        ServletRegistrationBean<BulkImportFileServlet> registration =
+                new ServletRegistrationBean<>(files, BulkImportSources.FILES_PATH + "/*");
+        registration.setName("bulk-import-files");
+        registration.setEnabled(properties.bulkImport() && !properties.bulkImportFolders().isEmpty());
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<LoopbackOnlyFilter> bulkImportFilesLoopbackOnly() {
+        FilterRegistrationBean<LoopbackOnlyFilter> registration = new FilterRegistrationBean<>(new LoopbackOnlyFilter());
+        registration.addUrlPatterns(BulkImportSources.FILES_PATH + "/*");
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
     }
 
     /** Before every other filter (security included): a request that arrives too early learns so at once. */

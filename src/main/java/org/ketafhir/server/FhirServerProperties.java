@@ -1,6 +1,9 @@
 package org.ketafhir.server;
 
 import jakarta.validation.constraints.AssertTrue;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
@@ -16,6 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * @param defaultPageSize   search page size when the client sends no {@code _count}
  * @param maxPageSize       the largest page a client may ask for with {@code _count}
  * @param bulkExport        whether Bulk Data {@code $export} is offered
+ * @param bulkImport        whether Bulk Data {@code $import} is offered (NDJSON fetched from http(s) URLs, and from
+ *                          {@code file:} URLs inside {@code bulkImportFolders})
+ * @param bulkImportFolders the local folders whose files {@code $import} may read through {@code file:} URLs; empty
+ *                          (the default): no {@code file:} URL is accepted
  * @param openApi           whether the OpenAPI description and Swagger UI are served under {@code /fhir/api-docs}
  * @param deleteExpunge     whether {@code _expunge=true} deletes may physically remove data
  * @param indexMissingFields whether absent fields are indexed, so that {@code :missing} searches work; costs an
@@ -37,6 +44,8 @@ public record FhirServerProperties(
         @DefaultValue("20") @Positive int defaultPageSize,
         @DefaultValue("500") @Positive @Max(10_000) int maxPageSize,
         @DefaultValue("true") boolean bulkExport,
+        @DefaultValue("true") boolean bulkImport,
+        @DefaultValue("") List<Path> bulkImportFolders,
         @DefaultValue("true") boolean openApi,
         @DefaultValue("false") boolean deleteExpunge,
         @DefaultValue("true") boolean indexMissingFields,
@@ -49,5 +58,10 @@ public record FhirServerProperties(
     @AssertTrue(message = "ketafhir.server.default-page-size must not exceed ketafhir.server.max-page-size")
     boolean isPageSizesConsistent() {
         return defaultPageSize <= maxPageSize;
+    }
+
+    @AssertTrue(message = "ketafhir.server.bulk-import-folders must name existing folders by absolute path")
+    boolean isBulkImportFoldersUsable() {
+        return bulkImportFolders.stream().allMatch(folder -> folder.isAbsolute() && Files.isDirectory(folder));
     }
 }

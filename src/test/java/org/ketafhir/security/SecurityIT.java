@@ -172,6 +172,28 @@ class SecurityIT {
     }
 
     @Test
+    void bulkImportShouldNeedASystemScopeWithCreateAndUpdate() throws Exception {
+        // a source nobody serves: an allowed kick-off starts a job that then fails, and stores nothing
+        String parameters = """
+                {"resourceType":"Parameters","parameter":[
+                  {"name":"inputFormat","valueCode":"application/fhir+ndjson"},
+                  {"name":"input","part":[{"name":"type","valueCode":"Patient"},
+                                          {"name":"url","valueUri":"http://127.0.0.1:9/patients.ndjson"}]}]}""";
+        for (String scope : List.of("user/*.cruds", "system/*.rs", "system/Patient.cu")) {
+            HttpResponse<String> refused = send("POST", "/$import", parameters,
+                    TestTokens.builder().scope(scope).sign(), "Prefer", "respond-async");
+            assertThat(refused.statusCode()).as(scope + ": " + refused.body()).isEqualTo(403);
+            assertOperationOutcome(refused);
+        }
+
+        HttpResponse<String> accepted = send("POST", "/$import", parameters,
+                TestTokens.builder().scope("system/*.cu").sign(), "Prefer", "respond-async");
+
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.headers().firstValue("Content-Location")).isPresent();
+    }
+
+    @Test
     void shouldNarrowAPatientTokensSearchWithoutPatientToItsOwnCompartment() throws Exception {
         String token = TestTokens.builder().scope("patient/*.rs").patient(own).sign();
 

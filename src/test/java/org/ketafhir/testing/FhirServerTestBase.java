@@ -5,10 +5,13 @@ import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -37,9 +40,21 @@ public abstract class FhirServerTestBase {
     @LocalServerPort
     protected int port;
 
+    /** The one folder whose files {@code $import} may read with {@code file:} URLs in the tests. */
+    protected static final Path IMPORT_FOLDER = importFolder();
+
     @DynamicPropertySource
     static void database(DynamicPropertyRegistry registry) {
         TestDatabase.fresh("shared").forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("ketafhir.server.bulk-import-folders", IMPORT_FOLDER::toString);
+    }
+
+    private static Path importFolder() {
+        try {
+            return Files.createDirectories(Path.of("target", "it-data", "import-" + UUID.randomUUID()).toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     protected String baseUrl() {
