@@ -10,6 +10,7 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import ca.uhn.fhir.rest.server.interceptor.auth.AuthorizationConstants;
 import org.hl7.fhir.r4.model.OperationOutcome;
 
 /**
@@ -31,7 +32,8 @@ final class BulkImportStatusInterceptor {
         this.fhirContext = fhirContext;
     }
 
-    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    /** After the authorization interceptor's own hook: a caller the scopes refuse gets 403, not the job's report. */
+    @Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = AuthorizationConstants.ORDER_AUTH_INTERCEPTOR + 1)
     public void polling(RequestDetails request) {
         if (!POLL_OPERATION.equals(request.getOperation())) {
             return;

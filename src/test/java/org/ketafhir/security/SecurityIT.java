@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -191,6 +192,16 @@ class SecurityIT {
 
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         assertThat(accepted.headers().firstValue("Content-Location")).isPresent();
+
+        // the failed job's status (HAPI's report) is the importer's: another token's poll is refused, not answered 422
+        String location = accepted.headers().firstValue("Content-Location").orElseThrow();
+        String poll = location.substring(location.indexOf("/$import-poll-status"));
+        String importer = TestTokens.builder().scope("system/*.cu").sign();
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                .dontCatchUncaughtExceptions().until(() -> send("GET", poll, null, importer).statusCode() == 422);
+        HttpResponse<String> other = send("GET", poll, null, TestTokens.builder().scope("user/*.cruds").sign());
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+        assertOperationOutcome(other);
     }
 
     @Test
