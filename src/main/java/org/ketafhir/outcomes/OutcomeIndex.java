@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The outcome index: one table of {@link OutcomeFact} rows keyed by the resource they came from. Rows are written
  * through the DataSource of the FHIR transaction (Spring binds its connection), so they commit or roll back with
- * the resource itself. The table is plain SQL that H2 and PostgreSQL both accept, created on start-up.
+ * the resource itself. The table is plain SQL that H2 and PostgreSQL both accept (db/ketafhir/V1__outcome_index.sql).
  */
 final class OutcomeIndex {
 
@@ -33,16 +33,8 @@ final class OutcomeIndex {
         this.jdbc = jdbc;
     }
 
-    /** Creates the tables when missing. @return whether the stored rows are of an older format (or none) and need a rebuild */
-    boolean prepare() {
-        jdbc.execute("CREATE TABLE IF NOT EXISTS KF_OUTCOME_FACT ("
-                + "RES_TYPE VARCHAR(40) NOT NULL, RES_ID VARCHAR(100) NOT NULL, FACT_NO INTEGER NOT NULL, "
-                + "PATIENT_ID VARCHAR(100) NOT NULL, KIND VARCHAR(24) NOT NULL, CODE VARCHAR(300), COURSE_ID VARCHAR(100), "
-                + "AT_MS BIGINT, END_MS BIGINT, VALUE1 DOUBLE PRECISION, VALUE2 DOUBLE PRECISION, REF_ID VARCHAR(100), "
-                + "STATUS VARCHAR(40), PRIMARY KEY (RES_TYPE, RES_ID, FACT_NO))");
-        jdbc.execute("CREATE INDEX IF NOT EXISTS KF_OUTCOME_FACT_PATIENT ON KF_OUTCOME_FACT (PATIENT_ID)");
-        jdbc.execute("CREATE INDEX IF NOT EXISTS KF_OUTCOME_FACT_KIND ON KF_OUTCOME_FACT (KIND, CODE)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS KF_OUTCOME_INDEX (FORMAT INTEGER NOT NULL)");
+    /** @return whether the stored rows are of an older format (or none) and need a rebuild */
+    boolean needsRebuild() {
         List<Integer> formats = jdbc.queryForList("SELECT FORMAT FROM KF_OUTCOME_INDEX", Integer.class);
         return formats.size() != 1 || formats.get(0) != FORMAT;
     }

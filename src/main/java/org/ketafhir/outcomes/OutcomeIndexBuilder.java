@@ -36,7 +36,7 @@ final class OutcomeIndexBuilder implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        if (transactions.execute(status -> index.prepare())) {
+        if (transactions.execute(status -> index.needsRebuild())) {
             rebuild();
         }
     }

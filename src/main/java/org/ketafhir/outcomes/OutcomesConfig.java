@@ -15,6 +15,7 @@ import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -33,6 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class OutcomesConfig {
 
     @Bean
+    @DependsOnDatabaseInitialization
     OutcomeIndex outcomeIndex(DataSource dataSource) {
         return new OutcomeIndex(new JdbcTemplate(dataSource));
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.ketafhir.server.FhirServerCustomizer;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -27,10 +28,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 class AuditConfig {
 
     @Bean
-    AuditLog auditLog(DataSource dataSource, PlatformTransactionManager transactions) {
-        AuditLog log = new AuditLog(new JdbcTemplate(dataSource));
-        new TransactionTemplate(transactions).executeWithoutResult(status -> log.prepare());
-        return log;
+    @DependsOnDatabaseInitialization
+    AuditLog auditLog(DataSource dataSource) {
+        return new AuditLog(new JdbcTemplate(dataSource));
     }
 
     @Bean

@@ -11,7 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The audit log: an append-only pair of tables in the server's own database, one row per AuditEvent (its JSON, as
  * recorded) and one row per searchable value of it ({@link AuditValues}). It is written through the DataSource of
  * the current transaction when there is one (Spring binds its connection), so an event commits or rolls back with
- * the write it records. Plain SQL that H2 and PostgreSQL both accept, created on start-up; the index on
+ * the write it records. Plain SQL that H2 and PostgreSQL both accept (db/ketafhir/V2__audit_log.sql); the index on
  * (kind, value, time, event) serves the common question "who saw this patient's record, and when" from the index.
  */
 final class AuditLog {
@@ -26,20 +26,6 @@ final class AuditLog {
 
     AuditLog(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-    }
-
-    /** Creates the tables when missing. */
-    void prepare() {
-        jdbc.execute("CREATE TABLE IF NOT EXISTS KF_AUDIT_EVENT (ID VARCHAR(64) NOT NULL PRIMARY KEY, "
-                + "RECORDED_MS BIGINT NOT NULL, RESOURCE_JSON VARCHAR(1000000) NOT NULL)");
-        jdbc.execute("CREATE INDEX IF NOT EXISTS KF_AUDIT_EVENT_RECORDED ON KF_AUDIT_EVENT (RECORDED_MS)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS KF_AUDIT_VALUE (EVENT_ID VARCHAR(64) NOT NULL, "
-                + "KIND VARCHAR(16) NOT NULL, VAL VARCHAR(500) NOT NULL, RECORDED_MS BIGINT NOT NULL)");
-        // Covering: a search finds the events of a value from the index alone. Replaces the index without EVENT_ID.
-        jdbc.execute("CREATE INDEX IF NOT EXISTS KF_AUDIT_VALUE_FIND ON KF_AUDIT_VALUE (KIND, VAL, RECORDED_MS, EVENT_ID)");
-        jdbc.execute("DROP INDEX IF EXISTS KF_AUDIT_VALUE_LOOKUP");
-        jdbc.execute("CREATE INDEX IF NOT EXISTS KF_AUDIT_VALUE_EVENT ON KF_AUDIT_VALUE (EVENT_ID)");
-        jdbc.execute("CREATE TABLE IF NOT EXISTS KF_AUDIT_LOG (IMPORTED_FROM_RESOURCES BOOLEAN NOT NULL)");
     }
 
     /** Whether the AuditEvents earlier versions stored as resources have been brought into the log. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,8 +33,8 @@ class AuditLogWriterTest {
         dataSource.setURL("jdbc:h2:mem:audit-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         DataSourceTransactionManager manager = new DataSourceTransactionManager(dataSource);
         jdbc = new JdbcTemplate(dataSource);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/ketafhir").load().migrate();
         log = new AuditLog(jdbc);
-        log.prepare();
         writer = new AuditLogWriter(log, FHIR, manager);
         transactions = new TransactionTemplate(manager);
     }

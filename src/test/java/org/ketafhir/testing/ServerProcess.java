@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -91,9 +93,32 @@ public final class ServerProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(Duration.ofSeconds(60).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!process.waitFor(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
             }
+        }
+    }
+
+    /**
+     * Starts the server jar and waits for the process to end by itself (a start-up that must be refused).
+     * @return its exit code
+     */
+    public static int runToExit(String name, Map<String, String> properties) throws IOException, InterruptedException {
+        ServerProcess server = launch(name, properties);
+        if (!server.process.waitFor(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            server.process.destroyForcibly();
+            throw new IllegalStateException("Server still running after " + READY_TIMEOUT + "; see " + server.log);
+        }
+        return server.process.exitValue();
+    }
+
+    /** The log of the last server started under this name (to check what it said before it exited). */
+    public static String lastLog(String name) throws IOException {
+        try (var logs = Files.list(Path.of("target", "it-logs"))) {
+            Path last = logs.filter(file -> file.getFileName().toString().startsWith(name + "-"))
+                    .max(Comparator.comparing(file -> file.toFile().lastModified()))
+                    .orElseThrow(() -> new IllegalStateException("No log of " + name));
+            return Files.readString(last);
         }
     }
 

@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The database the integration tests run against: a fresh H2 file database under {@code target/it-data/} by
  * default, or a fresh database in the local PostgreSQL when the build runs with {@code -Ppostgres} (which sets
  * the system property {@code ketafhir.it.database=postgres}). PostgreSQL gets a database per name rather than a
- * schema per name: Hibernate's schema update looks for HAPI's sequences by name across all schemas of a database,
- * so a second schema in one database would get tables but no sequences. On PostgreSQL the server requires bearer
+ * schema per name, so each server's tables, sequences and migration histories are wholly its own, as an operator's
+ * database would be. On PostgreSQL the server requires bearer
  * tokens, so the properties include the test issuer ({@link TestTokens}) and test clients send
  * {@link #authorizationHeader()}.
  */

@@ -1,0 +1,20 @@
+-- The audit log (security/AuditLog): one row per AuditEvent and one per searchable value of it.
+-- IF NOT EXISTS: databases of releases before schema migrations already hold these tables.
+CREATE TABLE IF NOT EXISTS KF_AUDIT_EVENT (
+    ID VARCHAR(64) NOT NULL PRIMARY KEY,
+    RECORDED_MS BIGINT NOT NULL,
+    RESOURCE_JSON VARCHAR(1000000) NOT NULL
+);
+CREATE INDEX IF NOT EXISTS KF_AUDIT_EVENT_RECORDED ON KF_AUDIT_EVENT (RECORDED_MS);
+CREATE TABLE IF NOT EXISTS KF_AUDIT_VALUE (
+    EVENT_ID VARCHAR(64) NOT NULL,
+    KIND VARCHAR(16) NOT NULL,
+    VAL VARCHAR(500) NOT NULL,
+    RECORDED_MS BIGINT NOT NULL
+);
+-- Covering: a search finds the events of a value from the index alone. It replaced an index without EVENT_ID.
+CREATE INDEX IF NOT EXISTS KF_AUDIT_VALUE_FIND ON KF_AUDIT_VALUE (KIND, VAL, RECORDED_MS, EVENT_ID);
+DROP INDEX IF EXISTS KF_AUDIT_VALUE_LOOKUP;
+CREATE INDEX IF NOT EXISTS KF_AUDIT_VALUE_EVENT ON KF_AUDIT_VALUE (EVENT_ID);
+-- Whether the AuditEvents that releases before the log stored as resources have been brought into it.
+CREATE TABLE IF NOT EXISTS KF_AUDIT_LOG (IMPORTED_FROM_RESOURCES BOOLEAN NOT NULL);
