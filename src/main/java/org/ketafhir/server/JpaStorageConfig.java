@@ -29,8 +29,8 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
 /**
  * HAPI's JPA storage for R4: DAOs, search, terminology, Batch2 (bulk export) and the entity manager on the
  * Spring Boot {@link DataSource} (H2 files by default, PostgreSQL with the {@code postgres} profile).
- * Hibernate settings (dialect, schema update, batching) come from {@code spring.jpa.properties} in
- * {@code config/application.yaml}.
+ * Hibernate settings (dialect, batching) come from {@code spring.jpa.properties} in {@code config/application.yaml};
+ * the schema is migrated before Hibernate starts ({@link SchemaMigration}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(FhirServerProperties.class)
@@ -80,6 +80,11 @@ public class JpaStorageConfig {
         // clinician's list reloaded right after a write missed it. Every search runs anew; paging still reads the
         // stored result of the search that made the page.
         settings.setReuseCachedSearchResultsForMillis(null);
+        // The guide's value sets are small and expanded in memory by the validator. HAPI's background job that
+        // pre-expands them into terminology tables needs Hibernate Search (off here), failed on every value set,
+        // and invalidated the validation caches while client writes were being validated: a valid PHQ-9 posted
+        // during that pass was refused as an "unrecognized resource name 'QuestionnaireResponse'".
+        settings.setPreExpandValueSets(false);
         return settings;
     }
 
