@@ -45,6 +45,7 @@ import org.ketafhir.demo.DemoInstruments.Item;
 import org.ketafhir.demo.DemoPatient.Diagnosis;
 import org.ketafhir.demo.DemoPatient.Route;
 import org.ketafhir.demo.DemoPatient.Trajectory;
+import org.ketafhir.ig.GuidePackage;
 
 import ca.uhn.fhir.context.FhirContext;
 
@@ -91,7 +92,7 @@ public final class DemoClinic {
     public DemoClinic(long seed) {
         this.seed = seed;
         this.fhir = FhirContext.forR4Cached();
-        this.instruments = new DemoInstruments(fhir);
+        this.instruments = new DemoInstruments(GuidePackage.builtIn());
         this.limits = DoseLimits.defaults();
     }
 

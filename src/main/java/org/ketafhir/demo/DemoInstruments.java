@@ -1,8 +1,5 @@
 package org.ketafhir.demo;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +10,11 @@ import org.hl7.fhir.r4.model.Extension;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemComponent;
 import org.hl7.fhir.r4.model.Questionnaire.QuestionnaireItemType;
-
-import ca.uhn.fhir.context.FhirContext;
+import org.ketafhir.ig.GuidePackage;
 
 /**
- * The answer options of the instruments the demo clinic fills in, read from the guide's Questionnaires on the
- * classpath, so the answers the generator writes are the guide's codes and weights, not a copy of them.
+ * The answer options of the instruments the demo clinic fills in, read from the guide's Questionnaires (the package
+ * the server installs), so the answers the generator writes are the guide's codes and weights, not a copy of them.
  */
 final class DemoInstruments {
 
@@ -47,46 +43,38 @@ final class DemoInstruments {
     final Instrument ybocs;
     final Instrument cssrs;
 
-    DemoInstruments(FhirContext fhir) {
-        this.phq9 = load(fhir, "phq-9");
-        this.gad7 = load(fhir, "gad-7");
-        this.pcl5 = load(fhir, "pcl-5");
-        this.ybocs = load(fhir, "y-bocs");
-        this.cssrs = load(fhir, "c-ssrs-screener");
+    DemoInstruments(GuidePackage guide) {
+        this.phq9 = load(guide, "phq-9");
+        this.gad7 = load(guide, "gad-7");
+        this.pcl5 = load(guide, "pcl-5");
+        this.ybocs = load(guide, "y-bocs");
+        this.cssrs = load(guide, "c-ssrs-screener");
     }
 
     Map<String, Instrument> byUrl() {
         return Map.of(phq9.url(), phq9, gad7.url(), gad7, pcl5.url(), pcl5, ybocs.url(), ybocs, cssrs.url(), cssrs);
     }
 
-    private static Instrument load(FhirContext fhir, String id) {
-        String path = "fhir-profiles/Questionnaire-" + id + ".json";
-        try (InputStream in = DemoInstruments.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("The guide's " + path + " is not on the classpath");
+    private static Instrument load(GuidePackage guide, String id) {
+        Questionnaire questionnaire = guide.resource(Questionnaire.class, id);
+        List<Item> items = new ArrayList<>();
+        for (QuestionnaireItemComponent item : questionnaire.getItem()) {
+            if (item.getType() != QuestionnaireItemType.CHOICE) {
+                continue;
             }
-            Questionnaire questionnaire = fhir.newJsonParser().parseResource(Questionnaire.class, in);
-            List<Item> items = new ArrayList<>();
-            for (QuestionnaireItemComponent item : questionnaire.getItem()) {
-                if (item.getType() != QuestionnaireItemType.CHOICE) {
-                    continue;
+            Coding[] byWeight = new Coding[item.getAnswerOption().size()];
+            for (var option : item.getAnswerOption()) {
+                Coding coding = option.getValueCoding();
+                Extension ordinal = coding.getExtensionByUrl(ORDINAL);
+                if (ordinal == null) {
+                    ordinal = option.getExtensionByUrl(ORDINAL);
                 }
-                Coding[] byWeight = new Coding[item.getAnswerOption().size()];
-                for (var option : item.getAnswerOption()) {
-                    Coding coding = option.getValueCoding();
-                    Extension ordinal = coding.getExtensionByUrl(ORDINAL);
-                    if (ordinal == null) {
-                        ordinal = option.getExtensionByUrl(ORDINAL);
-                    }
-                    int weight = ((DecimalType) ordinal.getValue()).getValue().intValueExact();
-                    byWeight[weight] = new Coding(coding.getSystem(), coding.getCode(), coding.getDisplay());
-                }
-                items.add(new Item(item.getLinkId(), item.getText(), List.of(byWeight)));
+                int weight = ((DecimalType) ordinal.getValue()).getValue().intValueExact();
+                byWeight[weight] = new Coding(coding.getSystem(), coding.getCode(), coding.getDisplay());
             }
-            int scores = questionnaire.getExtensionsByUrl(SCORING).size();
-            return new Instrument(questionnaire.getUrl(), List.copyOf(items), scores);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            items.add(new Item(item.getLinkId(), item.getText(), List.of(byWeight)));
         }
+        int scores = questionnaire.getExtensionsByUrl(SCORING).size();
+        return new Instrument(questionnaire.getUrl(), List.copyOf(items), scores);
     }
 }

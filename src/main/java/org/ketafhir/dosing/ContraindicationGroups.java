@@ -1,8 +1,5 @@
 package org.ketafhir.dosing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,9 +11,8 @@ import java.util.TreeSet;
 import org.hl7.fhir.r4.model.CanonicalType;
 import org.hl7.fhir.r4.model.ValueSet;
 import org.ketafhir.dosing.Finding.Severity;
+import org.ketafhir.ig.GuidePackage;
 import org.ketafhir.ig.GuideValueSets;
-
-import ca.uhn.fhir.context.FhirContext;
 
 /**
  * The contraindication groups the rules look for, one per contraindication rule of the guide's
@@ -77,7 +73,7 @@ final class ContraindicationGroups {
      * @throws IllegalStateException when a setting names a group the guide does not define, or a ValueSet is missing:
      *                               the server must not start
      */
-    static ContraindicationGroups fromGuide(FhirContext fhirContext, DosingRuleCatalogue catalogue,
+    static ContraindicationGroups fromGuide(GuidePackage guide, DosingRuleCatalogue catalogue,
             Map<String, DosingProperties.Contraindication> settings) {
         Set<String> known = new TreeSet<>();
         catalogue.contraindications().forEach(r -> known.add(r.code().substring(DosingRuleCatalogue.CONTRAINDICATION.length())));
@@ -93,7 +89,7 @@ final class ContraindicationGroups {
             DosingProperties.Contraindication local = settings.get(name);
             Set<String> codes = new LinkedHashSet<>();
             if (local == null || local.mode() == DosingProperties.Contraindication.Mode.ADD) {
-                codes.addAll(valueSetCodes(fhirContext, rule.valueSet().orElseThrow()));
+                codes.addAll(valueSetCodes(guide, rule.valueSet().orElseThrow()));
             }
             if (local != null && local.codes() != null) {
                 local.codes().forEach(c -> {
@@ -110,39 +106,32 @@ final class ContraindicationGroups {
     }
 
     /** A group of a guide ValueSet's codes that is not a contraindication (e.g. ketafhir-acute-suicidal-ideation). */
-    static Group ofValueSet(FhirContext fhirContext, String id) {
-        return new Group(id, Severity.WARNING, false, valueSetCodes(fhirContext, GUIDE_VALUE_SETS + id));
+    static Group ofValueSet(GuidePackage guide, String id) {
+        return new Group(id, Severity.WARNING, false, valueSetCodes(guide, GUIDE_VALUE_SETS + id));
     }
 
     /** The codes of a guide ValueSet: its enumerated concepts and, whole, the guide ValueSets it includes. */
-    static Set<String> valueSetCodes(FhirContext fhirContext, String canonical) {
+    static Set<String> valueSetCodes(GuidePackage guide, String canonical) {
         if (!canonical.startsWith(GUIDE_VALUE_SETS)) {
             throw new IllegalStateException("Contraindication value set " + canonical + " is not one of the guide's");
         }
-        String resource = "fhir-profiles/ValueSet-" + canonical.substring(GUIDE_VALUE_SETS.length()) + ".json";
-        try (InputStream in = ContraindicationGroups.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("The guide's " + resource + " is not on the classpath");
+        String id = canonical.substring(GUIDE_VALUE_SETS.length());
+        ValueSet valueSet = guide.resource(ValueSet.class, id);
+        Set<String> codes = new LinkedHashSet<>();
+        for (ValueSet.ConceptSetComponent include : valueSet.getCompose().getInclude()) {
+            include.getConcept().forEach(c -> codes.add(qualified(include.getSystem(), c.getCode())));
+            for (CanonicalType included : include.getValueSet()) {
+                GuideValueSets.enumerated(guide, included.getValue().substring(GUIDE_VALUE_SETS.length()))
+                        .keySet().forEach(key -> {
+                            int bar = key.indexOf('|');
+                            codes.add(qualified(key.substring(0, bar), key.substring(bar + 1)));
+                        });
             }
-            ValueSet valueSet = fhirContext.newJsonParser().parseResource(ValueSet.class, in);
-            Set<String> codes = new LinkedHashSet<>();
-            for (ValueSet.ConceptSetComponent include : valueSet.getCompose().getInclude()) {
-                include.getConcept().forEach(c -> codes.add(qualified(include.getSystem(), c.getCode())));
-                for (CanonicalType included : include.getValueSet()) {
-                    GuideValueSets.enumerated(fhirContext, included.getValue().substring(GUIDE_VALUE_SETS.length()))
-                            .keySet().forEach(key -> {
-                                int bar = key.indexOf('|');
-                                codes.add(qualified(key.substring(0, bar), key.substring(bar + 1)));
-                            });
-                }
-            }
-            if (codes.isEmpty()) {
-                throw new IllegalStateException("The guide's " + resource + " lists no codes");
-            }
-            return codes;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        if (codes.isEmpty()) {
+            throw new IllegalStateException("The guide's ValueSet/" + id + " lists no codes");
+        }
+        return codes;
     }
 
     /** {@code system|code}, ICD-10-CM without dots and upper case, the two OIDs as their URIs. */

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Medication;
+import org.ketafhir.ig.GuidePackage;
 import org.ketafhir.ig.GuideValueSets;
 import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -11,7 +12,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
@@ -29,8 +29,9 @@ public class DosingConfig {
 
     /** A stored Medication a session refers to is read as the server (the client may not be allowed to read it). */
     @Bean
-    DosingSessions dosingSessions(FhirContext fhirContext, DaoRegistry daos) {
-        return new DosingSessions(MedicationCodes.fromGuide(fhirContext), reference -> {
+    DosingSessions dosingSessions(GuidePackage guide, DaoRegistry daos) {
+        DosingFacts.Route.requireListed(GuideValueSets.enumerated(guide, "ketafhir-routes").keySet());
+        return new DosingSessions(MedicationCodes.fromGuide(guide), reference -> {
             IdType id = new IdType(reference);
             if (!"Medication".equals(id.getResourceType()) || !id.hasIdPart() || id.hasBaseUrl()) {
                 return Optional.empty();
@@ -47,17 +48,17 @@ public class DosingConfig {
 
     /** The guide's CodeSystem ketafhir-dosing-rule: each rule's default severity, overridability, value set. */
     @Bean
-    DosingRuleCatalogue dosingRuleCatalogue(FhirContext fhirContext) {
-        return DosingRuleCatalogue.fromGuide(fhirContext);
+    DosingRuleCatalogue dosingRuleCatalogue(GuidePackage guide) {
+        return DosingRuleCatalogue.fromGuide(guide);
     }
 
     @Bean
     DosingRecords dosingRecords(DaoRegistry daos, DosingProperties properties, ReadingWindows windows,
-            DosingSessions sessions, DosingRuleCatalogue catalogue, FhirContext fhirContext) {
+            DosingSessions sessions, DosingRuleCatalogue catalogue, GuidePackage guide) {
         return new DosingRecords(daos, properties, windows, sessions,
-                ContraindicationGroups.fromGuide(fhirContext, catalogue, properties.contraindications()),
-                ContraindicationGroups.ofValueSet(fhirContext, "ketafhir-acute-suicidal-ideation"),
-                ReadingCodes.fromGuide(fhirContext));
+                ContraindicationGroups.fromGuide(guide, catalogue, properties.contraindications()),
+                ContraindicationGroups.ofValueSet(guide, "ketafhir-acute-suicidal-ideation"),
+                ReadingCodes.fromGuide(guide));
     }
 
     /** On HAPI's JPA interceptor service: storage hooks there fire once per stored resource, transactions included. */
@@ -74,10 +75,10 @@ public class DosingConfig {
     /** Warnings returned in OperationOutcome responses, and {@code MedicationAdministration/[id]/$rems-record}. */
     @Bean
     FhirServerCustomizer dosingEndpoint(DosingProperties properties, DosingSessions sessions, DosingRecords records,
-            FhirContext fhirContext) {
+            GuidePackage guide) {
         DosingWarningsInterceptor warnings = new DosingWarningsInterceptor();
         RemsRecordProvider rems = new RemsRecordProvider(sessions, records, new RemsRecord(properties,
-                GuideValueSets.enumerated(fhirContext, "ketafhir-serious-adverse-events").keySet()));
+                GuideValueSets.enumerated(guide, "ketafhir-serious-adverse-events").keySet()));
         return server -> {
             server.registerInterceptor(warnings);
             server.registerProvider(rems);

@@ -3,9 +3,11 @@ package org.ketafhir.dosing;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the dosing rules look at, as plain values: the session and what is stored about its patient. The storage
@@ -38,14 +40,45 @@ record DosingFacts(
         ESKETAMINE
     }
 
-    /** The route of a session (SNOMED CT, see {@link DosingSessions}); OTHER for any other or none. */
+    /**
+     * The route of a session, by its SNOMED CT code: the routes the rules single out, each of which the guide's
+     * ketafhir-routes must list ({@link #requireListed}); OTHER for any other or none.
+     */
     enum Route {
-        INTRAVENOUS,
-        INTRAMUSCULAR,
-        NASAL,
-        ORAL,
-        SUBLINGUAL,
-        OTHER
+        INTRAVENOUS("47625008"),
+        INTRAMUSCULAR("78421000"),
+        NASAL("46713006"),
+        ORAL("26643006"),
+        SUBLINGUAL("37839007"),
+        OTHER(null);
+
+        static final String SNOMED = "http://snomed.info/sct";
+
+        private final String code;
+
+        Route(String code) {
+            this.code = code;
+        }
+
+        /** The route a SNOMED CT code names, if the rules single it out. */
+        static Optional<Route> ofSnomed(String code) {
+            return Arrays.stream(values()).filter(route -> route.code != null && route.code.equals(code)).findFirst();
+        }
+
+        /**
+         * @param guideRoutes the guide's ketafhir-routes as {@code system|code}
+         * @throws IllegalStateException when it lacks a route the rules single out: the server must not start
+         */
+        static void requireListed(Set<String> guideRoutes) {
+            List<String> missing = Arrays.stream(values())
+                    .filter(route -> route.code != null && !guideRoutes.contains(SNOMED + "|" + route.code))
+                    .map(route -> route + " (" + route.code + ")")
+                    .toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("The dosing rules single out the routes " + missing
+                        + " but the guide's ketafhir-routes does not list them");
+            }
+        }
     }
 
     /**

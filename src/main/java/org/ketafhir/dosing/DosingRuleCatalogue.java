@@ -1,10 +1,8 @@
 package org.ketafhir.dosing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,8 +10,8 @@ import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptDefinitionComponent;
 import org.hl7.fhir.r4.model.CodeSystem.ConceptPropertyComponent;
 import org.ketafhir.dosing.Finding.Severity;
+import org.ketafhir.ig.GuidePackage;
 
-import ca.uhn.fhir.context.FhirContext;
 
 /**
  * The dosing rules as the guide defines them: CodeSystem {@code ketafhir-dosing-rule}, one concept per rule id the
@@ -24,7 +22,7 @@ import ca.uhn.fhir.context.FhirContext;
 final class DosingRuleCatalogue {
 
     static final String URL = "http://ketafhir.org/fhir/CodeSystem/ketafhir-dosing-rule";
-    private static final String RESOURCE = "fhir-profiles/CodeSystem-ketafhir-dosing-rule.json";
+    private static final String ID = "ketafhir-dosing-rule";
     static final String CONTRAINDICATION = "contraindication-";
 
     /**
@@ -41,26 +39,19 @@ final class DosingRuleCatalogue {
     }
 
     /** @throws IllegalStateException when the CodeSystem is missing or a concept lacks its severity: no start-up */
-    static DosingRuleCatalogue fromGuide(FhirContext fhirContext) {
-        try (InputStream in = DosingRuleCatalogue.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("The guide's " + RESOURCE + " is not on the classpath");
-            }
-            CodeSystem codeSystem = fhirContext.newJsonParser().parseResource(CodeSystem.class, in);
-            Map<String, Rule> rules = new LinkedHashMap<>();
-            for (ConceptDefinitionComponent concept : codeSystem.getConcept()) {
-                String severity = property(concept, "severity").map(p -> p.getValue().primitiveValue())
-                        .orElseThrow(() -> new IllegalStateException(RESOURCE + ": rule " + concept.getCode()
-                                + " has no severity"));
-                rules.put(concept.getCode(), new Rule(concept.getCode(), concept.getDisplay(),
-                        Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT)),
-                        flag(concept, "overridable"), property(concept, "value-set").map(p -> p.getValue().primitiveValue()),
-                        flag(concept, "history")));
-            }
-            return new DosingRuleCatalogue(rules);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    static DosingRuleCatalogue fromGuide(GuidePackage guide) {
+        CodeSystem codeSystem = guide.resource(CodeSystem.class, ID);
+        Map<String, Rule> rules = new LinkedHashMap<>();
+        for (ConceptDefinitionComponent concept : codeSystem.getConcept()) {
+            String severity = property(concept, "severity").map(p -> p.getValue().primitiveValue())
+                    .orElseThrow(() -> new IllegalStateException("CodeSystem/" + ID + ": rule " + concept.getCode()
+                            + " has no severity"));
+            rules.put(concept.getCode(), new Rule(concept.getCode(), concept.getDisplay(),
+                    Severity.valueOf(severity.toUpperCase(Locale.ROOT)),
+                    flag(concept, "overridable"), property(concept, "value-set").map(p -> p.getValue().primitiveValue()),
+                    flag(concept, "history")));
         }
+        return new DosingRuleCatalogue(rules);
     }
 
     /** @throws IllegalStateException when the guide has no such rule */

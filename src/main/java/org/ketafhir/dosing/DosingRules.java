@@ -20,6 +20,7 @@ import org.ketafhir.dosing.DosingFacts.Session;
 import org.ketafhir.dosing.DosingFacts.Vital;
 import org.ketafhir.dosing.DosingFacts.Weight;
 import org.ketafhir.dosing.Finding.Severity;
+import org.ketafhir.ig.GuidePackage;
 
 /**
  * The dosing rules on one session, in plain Java. Which readings count:
@@ -65,7 +66,7 @@ final class DosingRules {
 
     /** On the guide's rule catalogue as packaged. */
     DosingRules(DosingProperties properties) {
-        this(properties, DosingRuleCatalogue.fromGuide(ca.uhn.fhir.context.FhirContext.forR4Cached()));
+        this(properties, DosingRuleCatalogue.fromGuide(GuidePackage.builtIn()));
     }
 
     DosingRules(DosingProperties properties, DosingRuleCatalogue catalogue) {

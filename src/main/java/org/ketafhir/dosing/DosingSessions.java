@@ -3,7 +3,6 @@ package org.ketafhir.dosing;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -32,14 +31,6 @@ final class DosingSessions {
     static final String OBSERVATION_END = "http://ketafhir.org/fhir/StructureDefinition/post-dose-observation-end";
     static final String OVERRIDE_REASON = "http://ketafhir.org/fhir/StructureDefinition/override-reason";
     static final String UCUM = "http://unitsofmeasure.org";
-    private static final String SNOMED = "http://snomed.info/sct";
-    /** SNOMED CT routes of the guide's ketafhir-routes that have rules of their own. */
-    private static final Map<String, Route> ROUTES = Map.of(
-            "47625008", Route.INTRAVENOUS,
-            "78421000", Route.INTRAMUSCULAR,
-            "46713006", Route.NASAL,
-            "26643006", Route.ORAL,
-            "37839007", Route.SUBLINGUAL);
 
     private final MedicationCodes codes;
     private final Function<String, Optional<CodeableConcept>> storedMedications;
@@ -100,8 +91,8 @@ final class DosingSessions {
 
     static Route route(MedicationAdministration administration) {
         return administration.getDosage().getRoute().getCoding().stream()
-                .filter(c -> SNOMED.equals(c.getSystem()) && ROUTES.containsKey(c.getCode()))
-                .map(c -> ROUTES.get(c.getCode()))
+                .filter(c -> Route.SNOMED.equals(c.getSystem()))
+                .flatMap(c -> Route.ofSnomed(c.getCode()).stream())
                 .findFirst()
                 .orElse(Route.OTHER);
     }

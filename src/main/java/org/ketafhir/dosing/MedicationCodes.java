@@ -8,9 +8,9 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.ketafhir.dosing.DosingFacts.Medication;
+import org.ketafhir.ig.GuidePackage;
 import org.ketafhir.ig.GuideValueSets;
 
-import ca.uhn.fhir.context.FhirContext;
 
 /**
  * Which codes make a MedicationAdministration a dosing session, read from the guide's value sets
@@ -27,10 +27,10 @@ public final class MedicationCodes {
         this.esketamine = Set.copyOf(esketamine);
     }
 
-    public static MedicationCodes fromGuide(FhirContext fhirContext) {
+    public static MedicationCodes fromGuide(GuidePackage guide) {
         return new MedicationCodes(
-                GuideValueSets.enumerated(fhirContext, "ketafhir-medications").keySet(),
-                GuideValueSets.enumerated(fhirContext, "ketafhir-esketamine").keySet());
+                GuideValueSets.enumerated(guide, "ketafhir-medications").keySet(),
+                GuideValueSets.enumerated(guide, "ketafhir-esketamine").keySet());
     }
 
     Optional<Medication> classify(CodeableConcept medication) {

@@ -6,9 +6,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.ketafhir.dosing.DosingFacts.Vital;
+import org.ketafhir.ig.GuidePackage;
 import org.ketafhir.ig.GuideValueSets;
-
-import ca.uhn.fhir.context.FhirContext;
 
 /**
  * The Observation codes ({@code system|code}) the dosing rules read as each session reading. SpO2 codes are the
@@ -32,10 +31,10 @@ public record ReadingCodes(Set<String> spo2) {
         spo2 = Set.copyOf(spo2);
     }
 
-    static ReadingCodes fromGuide(FhirContext fhirContext) {
-        Set<String> vitals = GuideValueSets.enumerated(fhirContext, "ketafhir-session-vital-signs").keySet();
-        Set<String> sedation = GuideValueSets.enumerated(fhirContext, "ketafhir-sedation-dissociation").keySet();
-        ReadingCodes codes = new ReadingCodes(GuideValueSets.enumerated(fhirContext, "ketafhir-oxygen-saturation").keySet());
+    static ReadingCodes fromGuide(GuidePackage guide) {
+        Set<String> vitals = GuideValueSets.enumerated(guide, "ketafhir-session-vital-signs").keySet();
+        Set<String> sedation = GuideValueSets.enumerated(guide, "ketafhir-sedation-dissociation").keySet();
+        ReadingCodes codes = new ReadingCodes(GuideValueSets.enumerated(guide, "ketafhir-oxygen-saturation").keySet());
         List<String> missing = new ArrayList<>();
         Stream.concat(codes.spo2.stream(), Stream.of(BODY_WEIGHT, BP_PANEL, SYSTOLIC, DIASTOLIC, RESPIRATORY_RATE))
                 .filter(c -> !vitals.contains(c))

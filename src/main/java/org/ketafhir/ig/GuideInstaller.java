@@ -1,6 +1,5 @@
 package org.ketafhir.ig;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
@@ -8,23 +7,19 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.UriParam;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import org.hl7.fhir.r4.model.ImplementationGuide;
-import org.hl7.fhir.utilities.npm.NpmPackage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.core.io.Resource;
 
 /**
- * Installs the guide's NPM package from the application's own classpath with HAPI's package installer: the
+ * Installs the guide's NPM package ({@link GuidePackage}, from the application's own classpath) with HAPI's package
+ * installer: the
  * conformance resources are stored (and served) like any other resource, SearchParameters become active, and the
  * JPA validation support finds the profiles. Nothing is fetched from the network (dependencies are not fetched;
  * the R4 core definitions ship with HAPI).
@@ -46,34 +41,33 @@ class GuideInstaller implements ApplicationRunner {
 
     private final IPackageInstallerSvc installer;
     private final IFhirResourceDao<ImplementationGuide> guideDao;
-    private final Resource packageFile;
+    private final GuidePackage guidePackage;
 
     GuideInstaller(IPackageInstallerSvc installer, IFhirResourceDao<ImplementationGuide> guideDao,
-            Resource packageFile) {
+            GuidePackage guidePackage) {
         this.installer = installer;
         this.guideDao = guideDao;
-        this.packageFile = packageFile;
+        this.guidePackage = guidePackage;
     }
 
     @Override
-    public void run(ApplicationArguments args) throws IOException {
-        byte[] contents;
-        try (InputStream in = packageFile.getInputStream()) {
-            contents = in.readAllBytes();
+    public void run(ApplicationArguments args) {
+        byte[] contents = guidePackage.contents();
+        List<ImplementationGuide> guides = guidePackage.resources(ImplementationGuide.class);
+        if (guides.isEmpty()) {
+            throw new IllegalStateException("The package " + guidePackage + " holds no ImplementationGuide resource");
         }
-        NpmPackage npm = NpmPackage.fromPackage(new ByteArrayInputStream(contents));
-        ImplementationGuide guide = guideOf(npm);
+        ImplementationGuide guide = guides.get(0);
         String digest = sha256(contents);
         if (alreadyInstalled(guide.getUrl(), digest)) {
-            log.info("Implementation guide {}#{} already installed (package sha256 {})", npm.name(), npm.version(),
-                    digest);
+            log.info("Implementation guide {} already installed (package sha256 {})", guidePackage, digest);
             return;
         }
 
         long started = System.nanoTime();
         PackageInstallationSpec spec = new PackageInstallationSpec()
-                .setName(npm.name())
-                .setVersion(npm.version())
+                .setName(guidePackage.name())
+                .setVersion(guidePackage.version())
                 .setPackageContents(contents)
                 .setInstallMode(PackageInstallationSpec.InstallModeEnum.STORE_AND_INSTALL)
                 .setFetchDependencies(false)
@@ -85,8 +79,8 @@ class GuideInstaller implements ApplicationRunner {
         guide.getDefinition().getResource().removeIf(entry -> entry.hasExample());
         guide.getMeta().addTag(PACKAGE_DIGEST_SYSTEM, digest, "Installed package digest");
         guideDao.update(guide, new SystemRequestDetails());
-        log.info("Implementation guide {}#{} installed from {} in {} ms", npm.name(), npm.version(),
-                packageFile.getDescription(), (System.nanoTime() - started) / 1_000_000);
+        log.info("Implementation guide {} installed from {} in {} ms", guidePackage, guidePackage.source(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private boolean alreadyInstalled(String url, String digest) {
@@ -94,16 +88,6 @@ class GuideInstaller implements ApplicationRunner {
                 .add(ImplementationGuide.SP_URL, new UriParam(url))
                 .add("_tag", new TokenParam(PACKAGE_DIGEST_SYSTEM, digest));
         return guideDao.search(byUrlAndDigest, new SystemRequestDetails()).size() > 0;
-    }
-
-    private static ImplementationGuide guideOf(NpmPackage npm) throws IOException {
-        for (String file : npm.listResources("ImplementationGuide")) {
-            try (InputStream in = npm.loadResource(file)) {
-                return (ImplementationGuide) FhirContext.forR4Cached().newJsonParser()
-                        .parseResource(in);
-            }
-        }
-        throw new IOException("The package " + npm.name() + " holds no ImplementationGuide resource");
     }
 
     private static String sha256(byte[] contents) {

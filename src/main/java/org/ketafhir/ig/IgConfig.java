@@ -25,11 +25,15 @@ import org.springframework.core.io.ResourceLoader;
 @EnableConfigurationProperties(IgProperties.class)
 public class IgConfig {
 
+    /** The guide the server installs and acts on: read once, at start-up, from {@code ketafhir.ig.package-resource}. */
     @Bean
-    GuideInstaller guideInstaller(IPackageInstallerSvc installer, DaoRegistry daoRegistry, ResourceLoader resources,
-            IgProperties properties) {
-        return new GuideInstaller(installer, daoRegistry.getResourceDao(ImplementationGuide.class),
-                resources.getResource(properties.packageResource()));
+    public GuidePackage guidePackage(FhirContext fhirContext, ResourceLoader resources, IgProperties properties) {
+        return GuidePackage.read(fhirContext, resources.getResource(properties.packageResource()));
+    }
+
+    @Bean
+    GuideInstaller guideInstaller(IPackageInstallerSvc installer, DaoRegistry daoRegistry, GuidePackage guidePackage) {
+        return new GuideInstaller(installer, daoRegistry.getResourceDao(ImplementationGuide.class), guidePackage);
     }
 
     @Bean

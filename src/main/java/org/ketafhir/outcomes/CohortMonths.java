@@ -1,13 +1,10 @@
 package org.ketafhir.outcomes;
 
-import ca.uhn.fhir.context.FhirContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hl7.fhir.r4.model.Measure;
+import org.ketafhir.ig.GuidePackage;
 
 /**
  * The months after the first session at which the cohort summary reports response and remission: those the guide's
@@ -16,21 +13,14 @@ import org.hl7.fhir.r4.model.Measure;
  */
 final class CohortMonths {
 
-    private static final String MEASURE = "fhir-profiles/Measure-outcome-summary-cohort.json";
+    private static final String MEASURE = "outcome-summary-cohort";
     private static final Pattern GROUP = Pattern.compile("response-(\\d+)-months");
 
     private CohortMonths() {}
 
     /** @throws IllegalStateException when the Measure is missing or names no monthly group: the server must not start */
-    static List<Integer> fromGuide(FhirContext fhirContext) {
-        try (InputStream in = CohortMonths.class.getClassLoader().getResourceAsStream(MEASURE)) {
-            if (in == null) {
-                throw new IllegalStateException("The guide's " + MEASURE + " is not on the classpath");
-            }
-            return of(fhirContext.newJsonParser().parseResource(Measure.class, in));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static List<Integer> fromGuide(GuidePackage guide) {
+        return of(guide.resource(Measure.class, MEASURE));
     }
 
     static List<Integer> of(Measure measure) {

@@ -1,12 +1,12 @@
 package org.ketafhir.outcomes;
 
-import ca.uhn.fhir.context.FhirContext;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.ketafhir.ig.GuidePackage;
 import org.ketafhir.ig.GuideValueSets;
 
 /**
@@ -28,15 +28,15 @@ record OutcomeCodes(
         String suicidalIdeationItem,
         Map<String, String> displays) {
 
-    static OutcomeCodes fromGuide(FhirContext fhirContext, String suicidalIdeationItem) {
+    static OutcomeCodes fromGuide(GuidePackage guide, String suicidalIdeationItem) {
         Map<String, String> displays = new HashMap<>();
-        Map<String, String> psychotherapy = read(fhirContext, "ketafhir-psychotherapy", displays);
-        Map<String, String> signals = read(fhirContext, "ketafhir-safety-signals", displays);
-        Map<String, String> sedation = read(fhirContext, "ketafhir-sedation-dissociation", displays);
-        Map<String, String> conditions = read(fhirContext, "ketafhir-conditions", displays);
-        read(fhirContext, "ketafhir-adverse-events", displays);
-        read(fhirContext, "ketafhir-routes", displays);
-        read(fhirContext, "ketafhir-severity-bands", displays);
+        Map<String, String> psychotherapy = read(guide, "ketafhir-psychotherapy", displays);
+        Map<String, String> signals = read(guide, "ketafhir-safety-signals", displays);
+        Map<String, String> sedation = read(guide, "ketafhir-sedation-dissociation", displays);
+        Map<String, String> conditions = read(guide, "ketafhir-conditions", displays);
+        read(guide, "ketafhir-adverse-events", displays);
+        read(guide, "ketafhir-routes", displays);
+        read(guide, "ketafhir-severity-bands", displays);
         return new OutcomeCodes(
                 psychotherapy.keySet(),
                 signals.keySet(),
@@ -72,8 +72,8 @@ record OutcomeCodes(
     }
 
     /** A guide ValueSet's concepts; those the guide gives a display are added to {@code displays}. */
-    private static Map<String, String> read(FhirContext fhirContext, String id, Map<String, String> displays) {
-        Map<String, String> concepts = GuideValueSets.enumerated(fhirContext, id);
+    private static Map<String, String> read(GuidePackage guide, String id, Map<String, String> displays) {
+        Map<String, String> concepts = GuideValueSets.enumerated(guide, id);
         concepts.forEach((token, display) -> {
             if (!token.endsWith("|" + display)) {
                 displays.putIfAbsent(token, display);

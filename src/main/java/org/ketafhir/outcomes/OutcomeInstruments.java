@@ -9,10 +9,10 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Questionnaire;
+import org.ketafhir.ig.GuidePackage;
 import org.ketafhir.scoring.Instrument;
 import org.ketafhir.scoring.InstrumentCatalog;
 import org.ketafhir.scoring.InstrumentDefinitionException;
-import org.ketafhir.scoring.QuestionnaireLoader;
 import org.ketafhir.scoring.ScoreDefinition;
 import org.ketafhir.scoring.ScoredItem;
 
@@ -23,9 +23,9 @@ final class OutcomeInstruments {
     private final Map<String, OutcomeInstrument> byName = new LinkedHashMap<>();
     private final InstrumentCatalog catalog;
 
-    /** The catalog and the remission denominators of the guide's Questionnaires on the classpath. */
-    public static OutcomeInstruments fromClasspath(InstrumentCatalog catalog) {
-        return new OutcomeInstruments(catalog, QuestionnaireLoader.fromClasspath());
+    /** The catalog and the remission denominators of the guide's Questionnaires. */
+    public static OutcomeInstruments fromGuide(InstrumentCatalog catalog, GuidePackage guide) {
+        return new OutcomeInstruments(catalog, guide.resources(Questionnaire.class));
     }
 
     /**

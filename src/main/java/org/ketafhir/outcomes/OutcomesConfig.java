@@ -1,6 +1,5 @@
 package org.ketafhir.outcomes;
 
-import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import java.time.Clock;
@@ -8,6 +7,7 @@ import javax.sql.DataSource;
 import org.ketafhir.dosing.DosingSettingsConfig;
 import org.ketafhir.dosing.MedicationCodes;
 import org.ketafhir.dosing.ReadingWindows;
+import org.ketafhir.ig.GuidePackage;
 import org.ketafhir.scoring.ScoredStatuses;
 import org.ketafhir.scoring.ScoringSettingsConfig;
 import org.ketafhir.scoring.InstrumentCatalog;
@@ -41,22 +41,22 @@ public class OutcomesConfig {
 
     /** The scoring capability's catalog when it runs, else the same catalog read from the guide. */
     @Bean
-    OutcomeInstruments outcomeInstruments(ObjectProvider<InstrumentCatalog> catalog) {
-        return OutcomeInstruments.fromClasspath(catalog.getIfAvailable(InstrumentCatalog::fromClasspath));
+    OutcomeInstruments outcomeInstruments(ObjectProvider<InstrumentCatalog> catalog, GuidePackage guide) {
+        return OutcomeInstruments.fromGuide(catalog.getIfAvailable(() -> InstrumentCatalog.fromGuide(guide)), guide);
     }
 
     @Bean
-    OutcomeCodes outcomeCodes(FhirContext fhirContext, OutcomeProperties properties) {
-        return OutcomeCodes.fromGuide(fhirContext, properties.suicidalIdeationItem());
+    OutcomeCodes outcomeCodes(GuidePackage guide, OutcomeProperties properties) {
+        return OutcomeCodes.fromGuide(guide, properties.suicidalIdeationItem());
     }
 
     /** On HAPI's JPA interceptor service, so it fires once per stored resource, inside its transaction. */
     @Bean
     OutcomeIndexInterceptor outcomeIndexInterceptor(OutcomeIndex index, OutcomeInstruments instruments,
-            OutcomeCodes codes, ScoredStatuses scoredStatuses, FhirContext fhirContext,
+            OutcomeCodes codes, ScoredStatuses scoredStatuses, GuidePackage guide,
             IInterceptorService jpaInterceptors) {
         OutcomeIndexInterceptor interceptor = new OutcomeIndexInterceptor(index,
-                new OutcomeFactExtractor(instruments, MedicationCodes.fromGuide(fhirContext), codes,
+                new OutcomeFactExtractor(instruments, MedicationCodes.fromGuide(guide), codes,
                         scoredStatuses));
         jpaInterceptors.registerInterceptor(interceptor);
         return interceptor;
@@ -70,9 +70,9 @@ public class OutcomesConfig {
 
     @Bean
     OutcomeSummaries outcomeSummaries(OutcomeIndex index, OutcomeInstruments instruments, OutcomeCodes codes,
-            OutcomeProperties properties, ReadingWindows readingWindows, FhirContext fhirContext, DaoRegistry daos) {
+            OutcomeProperties properties, ReadingWindows readingWindows, GuidePackage guide, DaoRegistry daos) {
         return new OutcomeSummaries(index, instruments,
-                properties.rules(readingWindows, CohortMonths.fromGuide(fhirContext)), codes, daos, Clock.systemUTC());
+                properties.rules(readingWindows, CohortMonths.fromGuide(guide)), codes, daos, Clock.systemUTC());
     }
 
     @Bean

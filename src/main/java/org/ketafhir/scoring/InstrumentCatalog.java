@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
+import org.ketafhir.ig.GuidePackage;
 
 /**
  * The instruments the server scores, built once from the guide's Questionnaires. Only Questionnaires that
@@ -61,9 +62,9 @@ public final class InstrumentCatalog {
         return new InstrumentCatalog(Map.copyOf(byUrl), Map.copyOf(byCode));
     }
 
-    /** Convenience: the catalog of the Questionnaires shipped in the classpath folder {@code fhir-profiles/}. */
-    public static InstrumentCatalog fromClasspath() {
-        return of(QuestionnaireLoader.fromClasspath());
+    /** The catalog of the guide's Questionnaires. */
+    public static InstrumentCatalog fromGuide(GuidePackage guide) {
+        return of(guide.resources(Questionnaire.class));
     }
 
     public List<Instrument> instruments() {

@@ -1,5 +1,6 @@
 package org.ketafhir.scoring;
 
+import org.ketafhir.ig.GuidePackage;
 import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -22,8 +23,8 @@ public class ScoringConfig {
 
     /** Parsed once at start-up: an inconsistent instrument in the guide stops the server here. */
     @Bean
-    InstrumentCatalog instrumentCatalog() {
-        return InstrumentCatalog.fromClasspath();
+    InstrumentCatalog instrumentCatalog(GuidePackage guide) {
+        return InstrumentCatalog.fromGuide(guide);
     }
 
     @Bean

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.ketafhir.dosing.DosingCase.Case;
 import org.ketafhir.dosing.Finding.Severity;
+import org.ketafhir.ig.GuidePackage;
 
 /**
  * Contraindications recorded on the patient, on the guide's groups (CodeSystem ketafhir-dosing-rule, ValueSets
@@ -19,10 +20,9 @@ class ContraindicationRulesTest {
 
     private static final String ICD10 = "http://hl7.org/fhir/sid/icd-10-cm";
     private static final String SNOMED = "http://snomed.info/sct";
-    private static final ca.uhn.fhir.context.FhirContext FHIR = ca.uhn.fhir.context.FhirContext.forR4Cached();
-    private static final DosingRuleCatalogue CATALOGUE = DosingRuleCatalogue.fromGuide(FHIR);
+    private static final DosingRuleCatalogue CATALOGUE = DosingRuleCatalogue.fromGuide(GuidePackage.builtIn());
 
-    private final ContraindicationGroups groups = ContraindicationGroups.fromGuide(FHIR, CATALOGUE, Map.of());
+    private final ContraindicationGroups groups = ContraindicationGroups.fromGuide(GuidePackage.builtIn(), CATALOGUE, Map.of());
 
     private List<String> groupsOf(ContraindicationGroups in, String system, String code, boolean current) {
         return DosingRules.classify(in, List.of(new DosingRules.CodedRecord("Condition/1", system, code, current)))
@@ -119,16 +119,16 @@ class ContraindicationRulesTest {
         // ketafhir-contraindication-ketamine-hypersensitivity includes ketafhir-medications whole: the Spravato 56 mg
         // kit NDC 50458-028-02 is there, and was missing from the old settings list
         assertThat(groupsOf("http://hl7.org/fhir/sid/ndc", "50458-028-02")).containsExactly("ketamine-hypersensitivity");
-        assertThat(ContraindicationGroups.valueSetCodes(FHIR,
+        assertThat(ContraindicationGroups.valueSetCodes(GuidePackage.builtIn(),
                 "http://ketafhir.org/fhir/ValueSet/ketafhir-contraindication-ketamine-hypersensitivity"))
-                .containsExactlyInAnyOrderElementsOf(org.ketafhir.ig.GuideValueSets.enumerated(FHIR, "ketafhir-medications").keySet());
+                .containsExactlyInAnyOrderElementsOf(org.ketafhir.ig.GuideValueSets.enumerated(GuidePackage.builtIn(), "ketafhir-medications").keySet());
     }
 
     @Test
     void aLocalSettingShouldAddToOrReplaceAGroupAndChangeItsSeverity() {
         // add SNOMED 44054006 to uncontrolled hypertension (kept: I16.0); replace pregnancy by Z33.1 only (O09.891 no
         // longer matches) and make it an error
-        ContraindicationGroups local = ContraindicationGroups.fromGuide(FHIR, CATALOGUE, Map.of(
+        ContraindicationGroups local = ContraindicationGroups.fromGuide(GuidePackage.builtIn(), CATALOGUE, Map.of(
                 "uncontrolled-hypertension", new DosingProperties.Contraindication(null, null,
                         List.of(SNOMED + "|44054006"), DosingProperties.Contraindication.Mode.ADD),
                 "pregnancy", new DosingProperties.Contraindication(Severity.ERROR, null,
@@ -143,7 +143,7 @@ class ContraindicationRulesTest {
 
     @Test
     void aLocalSettingForAGroupTheGuideDoesNotDefineShouldStopStartUp() {
-        assertThatThrownBy(() -> ContraindicationGroups.fromGuide(FHIR, CATALOGUE, Map.of("pregnant",
+        assertThatThrownBy(() -> ContraindicationGroups.fromGuide(GuidePackage.builtIn(), CATALOGUE, Map.of("pregnant",
                 new DosingProperties.Contraindication(null, null, List.of(ICD10 + "|Z33.1"),
                         DosingProperties.Contraindication.Mode.ADD))))
                 .isInstanceOf(IllegalStateException.class)

@@ -14,13 +14,13 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.ketafhir.dosing.Finding.Severity;
+import org.ketafhir.ig.GuidePackage;
 
-import ca.uhn.fhir.context.FhirContext;
 
 /** The guide's CodeSystem ketafhir-dosing-rule is the rule catalogue: every rule the code emits has its concept. */
 class DosingRuleCatalogueTest {
 
-    private static final DosingRuleCatalogue CATALOGUE = DosingRuleCatalogue.fromGuide(FhirContext.forR4Cached());
+    private static final DosingRuleCatalogue CATALOGUE = DosingRuleCatalogue.fromGuide(GuidePackage.builtIn());
     /** A rule id as the dosing code writes it: the first argument of a Finding, or of the catalogue's finding(...). */
     private static final Pattern EMITTED = Pattern.compile("(?:new Finding|finding)\\(\\s*\"([a-z0-9-]+)\"\\s*,");
 
@@ -36,7 +36,7 @@ class DosingRuleCatalogueTest {
             }
         }
         // the contraindication rules are contraindication-<group>, one per group of the guide
-        ContraindicationGroups.fromGuide(FhirContext.forR4Cached(), CATALOGUE, java.util.Map.of()).groups()
+        ContraindicationGroups.fromGuide(GuidePackage.builtIn(), CATALOGUE, java.util.Map.of()).groups()
                 .forEach(g -> emitted.add(DosingRuleCatalogue.CONTRAINDICATION + g.group()));
 
         // the 16 rules of the README table at the time of writing, plus the 9 contraindication groups

@@ -1,11 +1,14 @@
 package org.ketafhir.dosing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -17,15 +20,17 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.ketafhir.dosing.DosingFacts.Medication;
+import org.ketafhir.dosing.DosingFacts.Route;
 import org.ketafhir.dosing.DosingFacts.Session;
 import org.ketafhir.dosing.DosingFacts.Weight;
+import org.ketafhir.ig.GuideValueSets;
+import org.ketafhir.ig.GuidePackage;
 
-import ca.uhn.fhir.context.FhirContext;
 
 /** A MedicationAdministration read as a dosing session, with the guide's medication codes. */
 class DosingSessionsTest {
 
-    private static final DosingSessions SESSIONS = new DosingSessions(MedicationCodes.fromGuide(FhirContext.forR4Cached()));
+    private static final DosingSessions SESSIONS = new DosingSessions(MedicationCodes.fromGuide(GuidePackage.builtIn()));
     private static final String RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
 
     private static MedicationAdministration administration(String system, String code) {
@@ -69,14 +74,14 @@ class DosingSessionsTest {
 
         assertThat(SESSIONS.medicationOf(administration)).hasValue(Medication.ESKETAMINE);
         assertThat(SESSIONS.read(administration)).hasValueSatisfying(s -> assertThat(s.doseMg()).isEqualByComparingTo("56"));
-        assertThat(MedicationCodes.fromGuide(FhirContext.forR4Cached()).isDosingSession(administration)).isTrue();
+        assertThat(MedicationCodes.fromGuide(GuidePackage.builtIn()).isDosingSession(administration)).isTrue();
     }
 
     @Test
     void shouldReadAStoredMedicationThroughTheLookup() {
         // Medication/k is stored coded RxNorm 6130 (ketamine); Medication/other is coded 36437 (not in the value set);
         // Medication/missing is not stored
-        DosingSessions sessions = new DosingSessions(MedicationCodes.fromGuide(FhirContext.forR4Cached()), reference ->
+        DosingSessions sessions = new DosingSessions(MedicationCodes.fromGuide(GuidePackage.builtIn()), reference ->
                 switch (reference) {
                     case "Medication/k" -> Optional.of(new CodeableConcept().addCoding(new Coding(RXNORM, "6130", null)));
                     case "Medication/other" -> Optional.of(new CodeableConcept().addCoding(new Coding(RXNORM, "36437", null)));
@@ -118,7 +123,7 @@ class DosingSessionsTest {
 
         Session session = SESSIONS.read(administration).orElseThrow();
 
-        assertThat(session.route()).isEqualTo(DosingFacts.Route.SUBLINGUAL);
+        assertThat(session.route()).isEqualTo(Route.SUBLINGUAL);
         assertThat(session.rate()).hasValueSatisfying(rate -> {
             assertThat(rate.value()).isEqualByComparingTo("0.75");
             assertThat(rate.ucum()).isEqualTo("mg/kg/h");
@@ -150,5 +155,33 @@ class DosingSessionsTest {
         assertThat(administration.getDosage().getExtensionsByUrl(DosingSessions.DOSE_PER_KG)).hasSize(1);
         assertThat(((Reference) administration.getExtensionByUrl(DosingSessions.BODY_WEIGHT_USED).getValue()).getReference())
                 .isEqualTo("Observation/w");
+    }
+
+    /** Every route the rules single out is one of the guide's; a guide without one stops the server. */
+    @Test
+    void shouldReadEveryRouteTheGuideListsAndRefuseAGuideThatLacksOne() {
+        Set<String> guideRoutes = GuideValueSets
+                .enumerated(GuidePackage.builtIn(), "ketafhir-routes").keySet();
+        Route.requireListed(guideRoutes);
+        assertThat(guideRoutes.stream().map(DosingSessionsTest::routeOf))
+                .contains(Route.INTRAVENOUS, Route.INTRAMUSCULAR, Route.NASAL,
+                        Route.ORAL, Route.SUBLINGUAL)
+                .as("subcutaneous has no rules of its own").contains(Route.OTHER);
+        assertThat(routeOf("http://snomed.info/sct|47625008")).isEqualTo(Route.INTRAVENOUS);
+        assertThat(routeOf("urn:oid:2.16.840.1.113883.3.26.1.1|47625008")).as("not SNOMED CT")
+                .isEqualTo(Route.OTHER);
+
+        Set<String> withoutIv = new HashSet<>(guideRoutes);
+        withoutIv.remove("http://snomed.info/sct|47625008");
+        assertThatThrownBy(() -> Route.requireListed(withoutIv))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("INTRAVENOUS (47625008)");
+    }
+
+    private static Route routeOf(String systemAndCode) {
+        MedicationAdministration administration = administration(RXNORM, "6130");
+        String[] parts = systemAndCode.split("\\|");
+        administration.getDosage().setRoute(new CodeableConcept(new Coding(parts[0], parts[1], null)));
+        return DosingSessions.route(administration);
     }
 }

@@ -16,13 +16,15 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.QuestionnaireResponse.QuestionnaireResponseItemComponent;
 import org.hl7.fhir.r4.model.Type;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
+import org.ketafhir.ig.GuideValueSets;
 
 /** The REMS monitoring form filled from a session's stored facts. */
 class RemsRecordTest {
 
     private static final String SERIOUSNESS = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness";
-    private static final Set<String> SERIOUS = org.ketafhir.ig.GuideValueSets.enumerated(
-            ca.uhn.fhir.context.FhirContext.forR4Cached(), "ketafhir-serious-adverse-events").keySet();
+    private static final Set<String> SERIOUS = GuideValueSets.enumerated(
+            GuidePackage.builtIn(), "ketafhir-serious-adverse-events").keySet();
     private final RemsRecord rems = new RemsRecord(DEFAULTS, SERIOUS);
 
     /** 56 mg at 09:00 UTC, dosing over 6 min; 120/80 at -10 min, 150/85 at +40 min (above 140: an increase). */

@@ -3,11 +3,11 @@ package org.ketafhir.outcomes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ca.uhn.fhir.context.FhirContext;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Measure;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
 
 class CohortMonthsTest {
 
@@ -16,7 +16,7 @@ class CohortMonthsTest {
     @Test
     void shouldBeTheMonthsTheGuidesCohortMeasureNamesAGroupFor() {
         // Measure-outcome-summary-cohort.json: response-3-months, -6-months, -12-months (and their remission twins)
-        assertThat(CohortMonths.fromGuide(FhirContext.forR4Cached())).containsExactly(3, 6, 12);
+        assertThat(CohortMonths.fromGuide(GuidePackage.builtIn())).containsExactly(3, 6, 12);
     }
 
     @Test

@@ -2,12 +2,12 @@ package org.ketafhir.outcomes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.context.FhirContext;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
 
 class OutcomeCodesTest {
 
-    private final OutcomeCodes codes = OutcomeCodes.fromGuide(FhirContext.forR4Cached(), "http://loinc.org|44260-8");
+    private final OutcomeCodes codes = OutcomeCodes.fromGuide(GuidePackage.builtIn(), "http://loinc.org|44260-8");
 
     /** The cohort page's "by condition" rows show these names; a code without one showed as system|code. */
     @Test

@@ -1,7 +1,7 @@
 package org.ketafhir.outcomes;
 
-import ca.uhn.fhir.context.FhirContext;
 import org.ketafhir.dosing.DosingDefaults;
+import org.ketafhir.ig.GuidePackage;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -13,6 +13,6 @@ final class OutcomeDefaults {
     static OutcomeRules rules() {
         return new Binder(new MapConfigurationPropertySource())
                 .bindOrCreate("ketafhir.outcomes", OutcomeProperties.class)
-                .rules(DosingDefaults.readingWindows(), CohortMonths.fromGuide(FhirContext.forR4Cached()));
+                .rules(DosingDefaults.readingWindows(), CohortMonths.fromGuide(GuidePackage.builtIn()));
     }
 }

@@ -2,7 +2,6 @@ package org.ketafhir.outcomes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ca.uhn.fhir.context.FhirContext;
 import java.util.List;
 import java.util.Set;
 import org.hl7.fhir.r4.model.AdverseEvent;
@@ -18,13 +17,13 @@ import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.Test;
 import org.ketafhir.dosing.MedicationCodes;
 import org.ketafhir.scoring.ScoredStatuses;
+import org.ketafhir.ig.GuidePackage;
 
 /** What the outcome index takes from plain R4 resources, whether this server derived them or another system sent them. */
 class OutcomeFactExtractorTest {
 
-    private static final FhirContext FHIR = FhirContext.forR4Cached();
     private final OutcomeFactExtractor extractor = new OutcomeFactExtractor(PatientOutcomeProcessorTest.INSTRUMENTS,
-            MedicationCodes.fromGuide(FHIR), OutcomeCodes.fromGuide(FHIR, "http://loinc.org|44260-8"),
+            MedicationCodes.fromGuide(GuidePackage.builtIn()), OutcomeCodes.fromGuide(GuidePackage.builtIn(), "http://loinc.org|44260-8"),
             new ScoredStatuses(Set.of("completed", "amended")));
 
     private static Observation observation(String system, String code) {
@@ -97,7 +96,7 @@ class OutcomeFactExtractorTest {
 
         // ketafhir.scoring.scored-statuses naming in-progress makes its answers count here too
         OutcomeFactExtractor withInProgress = new OutcomeFactExtractor(PatientOutcomeProcessorTest.INSTRUMENTS,
-                MedicationCodes.fromGuide(FHIR), OutcomeCodes.fromGuide(FHIR, "http://loinc.org|44260-8"),
+                MedicationCodes.fromGuide(GuidePackage.builtIn()), OutcomeCodes.fromGuide(GuidePackage.builtIn(), "http://loinc.org|44260-8"),
                 new ScoredStatuses(Set.of("completed", "amended", "in-progress")));
         assertThat(withInProgress.extract(response)).singleElement()
                 .satisfies(fact -> assertThat(fact.value1()).isEqualTo(2.0));

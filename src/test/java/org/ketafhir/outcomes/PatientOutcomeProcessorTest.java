@@ -12,12 +12,13 @@ import org.ketafhir.dosing.DosingDefaults;
 import org.ketafhir.dosing.ReadingWindows;
 import org.ketafhir.outcomes.PatientOutcome.InstrumentOutcome;
 import org.ketafhir.scoring.InstrumentCatalog;
+import org.ketafhir.ig.GuidePackage;
 import org.junit.jupiter.api.Test;
 
 /** The per-patient figures of the domain reference, section 6, on the hand-built patients of {@link Cases}. */
 class PatientOutcomeProcessorTest {
 
-    static final OutcomeInstruments INSTRUMENTS = OutcomeInstruments.fromClasspath(InstrumentCatalog.fromClasspath());
+    static final OutcomeInstruments INSTRUMENTS = OutcomeInstruments.fromGuide(InstrumentCatalog.fromGuide(GuidePackage.builtIn()), GuidePackage.builtIn());
     private final PatientOutcomeProcessor processor = new PatientOutcomeProcessor(INSTRUMENTS, OutcomeDefaults.rules());
 
     private PatientOutcome summarise(Course course) {
@@ -151,7 +152,7 @@ class PatientOutcomeProcessorTest {
         unknown.addExtension().setUrl(RemissionDenominators.EXTENSION)
                 .addExtension(new Extension("code", new org.hl7.fhir.r4.model.Coding("http://example.org", "no-such-score", null)))
                 .addExtension(new Extension("baselineMin", new org.hl7.fhir.r4.model.IntegerType(10)));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OutcomeInstruments(InstrumentCatalog.fromClasspath(), List.of(unknown)))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new OutcomeInstruments(InstrumentCatalog.fromGuide(GuidePackage.builtIn()), List.of(unknown)))
                 .isInstanceOf(org.ketafhir.scoring.InstrumentDefinitionException.class).hasMessageContaining("no-such-score");
     }
 

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
 
 class InstrumentCatalogTest {
 
@@ -20,7 +21,7 @@ class InstrumentCatalogTest {
 
     @BeforeAll
     static void loadTheGuide() {
-        catalog = InstrumentCatalog.fromClasspath();
+        catalog = InstrumentCatalog.fromGuide(GuidePackage.builtIn());
     }
 
     @Test

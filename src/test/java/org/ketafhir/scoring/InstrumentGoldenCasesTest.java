@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.ketafhir.ig.GuidePackage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,7 +42,7 @@ class InstrumentGoldenCasesTest {
 
     @BeforeAll
     static void loadTheGuide() {
-        processor = new ScoringProcessor(InstrumentCatalog.fromClasspath());
+        processor = new ScoringProcessor(InstrumentCatalog.fromGuide(GuidePackage.builtIn()));
     }
 
     static Stream<Arguments> cases() throws IOException {

@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Questionnaire;
 import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
 
 class InstrumentResolverTest {
 
@@ -27,7 +28,7 @@ class InstrumentResolverTest {
 
     @BeforeAll
     static void loadTheGuide() {
-        catalog = InstrumentCatalog.fromClasspath();
+        catalog = InstrumentCatalog.fromGuide(GuidePackage.builtIn());
     }
 
     @Test

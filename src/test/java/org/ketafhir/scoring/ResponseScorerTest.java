@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
 
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 
@@ -22,7 +23,7 @@ class ResponseScorerTest {
 
     @BeforeAll
     static void loadTheGuide() {
-        InstrumentCatalog catalog = InstrumentCatalog.fromClasspath();
+        InstrumentCatalog catalog = InstrumentCatalog.fromGuide(GuidePackage.builtIn());
         scorer = new ResponseScorer(new InstrumentResolver(catalog, canonical -> List.of()),
                 new ScoringProcessor(catalog), new ScoreObservationFactory(), new SafetySignalFactory());
     }

@@ -21,6 +21,7 @@ import org.hl7.fhir.r4.model.Task.TaskPriority;
 import org.hl7.fhir.r4.model.Task.TaskStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
 
 class SafetySignalFactoryTest {
 
@@ -37,7 +38,7 @@ class SafetySignalFactoryTest {
 
     @BeforeAll
     static void loadTheGuide() {
-        processor = new ScoringProcessor(InstrumentCatalog.fromClasspath());
+        processor = new ScoringProcessor(InstrumentCatalog.fromGuide(GuidePackage.builtIn()));
     }
 
     @Test

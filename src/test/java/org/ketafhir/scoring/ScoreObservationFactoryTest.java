@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.QuestionnaireResponse;
 import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
 
 class ScoreObservationFactoryTest {
 
@@ -23,7 +24,7 @@ class ScoreObservationFactoryTest {
 
     @BeforeAll
     static void loadTheGuide() {
-        processor = new ScoringProcessor(InstrumentCatalog.fromClasspath());
+        processor = new ScoringProcessor(InstrumentCatalog.fromGuide(GuidePackage.builtIn()));
     }
 
     @Test

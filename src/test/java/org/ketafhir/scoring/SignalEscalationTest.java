@@ -8,6 +8,7 @@ import org.hl7.fhir.r4.model.Task.TaskPriority;
 import org.hl7.fhir.r4.model.Task.TaskStatus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ketafhir.ig.GuidePackage;
 
 /**
  * The guide lists PHQ-9's rules as [item-9-urgent (= 3), item-9-positive (>= 1)] and the C-SSRS screener's as
@@ -22,7 +23,7 @@ class SignalEscalationTest {
 
     @BeforeAll
     static void loadTheGuide() {
-        InstrumentCatalog catalog = InstrumentCatalog.fromClasspath();
+        InstrumentCatalog catalog = InstrumentCatalog.fromGuide(GuidePackage.builtIn());
         phq9 = catalog.findByCanonical("http://ketafhir.org/fhir/Questionnaire/phq-9").orElseThrow();
         cssrs = catalog.findByCanonical("http://ketafhir.org/fhir/Questionnaire/c-ssrs-screener").orElseThrow();
     }
