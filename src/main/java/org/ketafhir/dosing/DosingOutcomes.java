@@ -27,10 +27,11 @@ final class DosingOutcomes {
 
     private DosingOutcomes() {}
 
-    static UnprocessableEntityException refusal(List<Finding> errors) {
+    /** @param session how the message names the session: "Dosing session", or with its id where that helps */
+    static UnprocessableEntityException refusal(String session, List<Finding> errors) {
         OperationOutcome outcome = new OperationOutcome();
         errors.forEach(error -> issue(outcome, error, IssueSeverity.ERROR));
-        String message = "Dosing session refused: "
+        String message = session + " refused: "
                 + errors.stream().map(Finding::diagnostics).collect(Collectors.joining("; "));
         return new UnprocessableEntityException(message, outcome);
     }

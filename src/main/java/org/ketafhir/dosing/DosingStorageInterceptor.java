@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.MedicationAdministration;
 import org.ketafhir.dosing.DosingFacts.Session;
+import org.ketafhir.server.BulkImportWrites;
 
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
@@ -113,7 +114,10 @@ final class DosingStorageInterceptor {
         DosingRules.Evaluation evaluation = rules.evaluate(records.facts(administration, session.get(), patient.get(),
                 transaction));
         if (!evaluation.errors().isEmpty()) {
-            throw DosingOutcomes.refusal(evaluation.errors());
+            // a $import reports refusals per source file: the id tells which line was refused
+            throw DosingOutcomes.refusal(BulkImportWrites.isImportWrite(request) && sessionId != null
+                    ? "Dosing session MedicationAdministration/" + sessionId
+                    : "Dosing session", evaluation.errors());
         }
         // The dose per kg is written on the session before it is stored (see prepare) when its weight is already on
         // file. A weight that arrives in the same transaction Bundle counts for the rules here, but the session is

@@ -77,6 +77,32 @@ class BulkImportIT extends FhirServerTestBase {
             assertThat(total.getInterpretationFirstRep().getCodingFirstRep().getCode()).isEqualTo("phq-9-moderate");
             assertThat(total.getSubject().getReference()).isEqualTo("Patient/" + patientId(p));
         }
+        // the outcome index took the imported response's total: the patient's summary shows it
+        HttpResponse<String> summary = getRaw("/Patient/" + patientId(0) + "/$outcome-summary?instrument=phq-9");
+        assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);
+        assertThat(parse(Parameters.class, summary.body()).getParameter().stream()
+                .filter(p -> p.getName().equals("instrument"))
+                .flatMap(p -> p.getPart().stream())
+                .filter(part -> part.getName().equals("latest"))
+                .map(part -> part.getValue().primitiveValue()))
+                .containsExactly("10");
+    }
+
+    @Test
+    void aSessionTheDosingRulesRefuseShouldNotBeStoredAndTheRuleReported() throws Exception {
+        assertThat(putJson("/Patient/" + patientId(0), json(patient(0))).statusCode()).isIn(200, 201);
+        // an intravenous session, profile-valid, for a patient with no body weight on file
+        MedicationAdministration noWeight = session("no-weight");
+        noWeight.getDosage().getRoute().addCoding().setSystem("http://snomed.info/sct").setCode("47625008");
+
+        HttpResponse<String> end = waitForEnd(kickOff(
+                input("MedicationAdministration", ndjson("unweighed", List.of(noWeight)))));
+
+        assertThat(end.statusCode()).as(end.body()).isEqualTo(422);
+        assertThat(diagnostics(end.body())).contains("MedicationAdministration/" + noWeight.getIdElement().getIdPart())
+                .contains("weight-missing");
+        assertThat(getRaw("/MedicationAdministration/" + noWeight.getIdElement().getIdPart()).statusCode())
+                .isEqualTo(404);
     }
 
     @Test
