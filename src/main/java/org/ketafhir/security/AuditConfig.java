@@ -20,7 +20,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The audit trail: HAPI's BALP interceptor and {@link OperationAuditInterceptor} record an AuditEvent for every
- * request, {@link AuditLogWriter} appends it to the {@link AuditLog} (its own tables, in the request's own database
+ * request, {@link ImportAuditInterceptor} for every resource a {@code $import} stores, {@link AuditLogWriter} appends it to the {@link AuditLog} (its own tables, in the request's own database
  * transaction), and {@link AuditEventLogProvider} serves the log as {@code AuditEvent} on the FHIR API in place of
  * HAPI's resource storage.
  */
@@ -54,6 +54,17 @@ class AuditConfig {
         AuditEventGuard guard = new AuditEventGuard();
         jpaInterceptors.registerInterceptor(guard);
         return guard;
+    }
+
+    /** Each resource a Bulk Data $import stores: the job writes where the REST interceptors below do not see it. */
+    @Bean
+    ImportAuditInterceptor importAuditInterceptor(AuditLogWriter writer, FhirContext fhir, SecurityProperties properties,
+            IInterceptorService jpaInterceptors) {
+        ImportAuditInterceptor interceptor = new ImportAuditInterceptor(writer, fhir);
+        if (properties.audit()) {
+            jpaInterceptors.registerInterceptor(interceptor);
+        }
+        return interceptor;
     }
 
     @Bean

@@ -86,6 +86,10 @@ class BulkImportIT extends FhirServerTestBase {
                 .filter(part -> part.getName().equals("latest"))
                 .map(part -> part.getValue().primitiveValue()))
                 .containsExactly("10");
+        // each imported resource is audited: patient 0's Patient, 8 Observations and the response (the score
+        // Observations are the server's own derived writes, audited as such nowhere else either)
+        assertThat(auditCount("patient=Patient/" + patientId(0) + "&subtype=create")).isEqualTo(1 + OBSERVATIONS_PER_PATIENT + 1);
+        assertThat(auditCount("entity=QuestionnaireResponse/" + run + "-qr0&subtype=%24import&action=C")).isEqualTo(1);
     }
 
     @Test
@@ -206,6 +210,12 @@ class BulkImportIT extends FhirServerTestBase {
         OperationOutcome outcome = parse(OperationOutcome.class, body);
         return String.join("\n", outcome.getIssue().stream()
                 .map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics).toList());
+    }
+
+    private int auditCount(String query) {
+        HttpResponse<String> response = getRaw("/AuditEvent?" + query + "&_summary=count");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return parse(Bundle.class, response.body()).getTotal();
     }
 
     private int count(String type) {
