@@ -7,7 +7,6 @@ import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
-import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -29,8 +28,6 @@ import org.ketafhir.server.BulkImportWrites;
  */
 @Interceptor
 final class ImportAuditInterceptor {
-
-    private static final String RESTFUL_INTERACTION = "http://hl7.org/fhir/restful-interaction";
 
     private final IBalpAuditEventSink sink;
     private final FhirContext fhir;
@@ -55,27 +52,15 @@ final class ImportAuditInterceptor {
     }
 
     AuditEvent event(IBaseResource resource, String interaction, AuditEventAction action) {
-        AuditEvent event = new AuditEvent();
-        event.getType().setSystem(BalpConstants.CS_AUDIT_EVENT_TYPE).setCode("rest").setDisplay("Restful Operation");
-        event.addSubtype(new Coding(RESTFUL_INTERACTION, interaction, null));
+        AuditEvent event = BalpEvents.rest(interaction, action, AuditEventOutcome._0, "KetaFHIR");
         event.addSubtype(new Coding(null, "$import", null));
-        event.setAction(action);
-        event.setRecorded(new Date());
-        event.setOutcome(AuditEventOutcome._0);
-        event.getSource().setObserver(new Reference().setDisplay("KetaFHIR"))
-                .addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
         AuditEvent.AuditEventAgentComponent job = event.addAgent().setRequestor(false)
                 .setWho(new Reference().setDisplay("Bulk Data $import job"));
         job.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110150", "Application"));
 
         String type = fhir.getResourceType(resource);
         String id = type + "/" + resource.getIdElement().getIdPart();
-        for (String patient : patientsOf(resource, type, id)) {
-            AuditEvent.AuditEventEntityComponent entity = event.addEntity();
-            entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode("1").setDisplay("Person");
-            entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode("1").setDisplay("Patient");
-            entity.getWhat().setReference(patient);
-        }
+        patientsOf(resource, type, id).forEach(patient -> BalpEvents.addPatient(event, patient));
         AuditEvent.AuditEventEntityComponent written = event.addEntity();
         written.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode("2").setDisplay("System Object");
         written.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode("4").setDisplay("Domain Resource");

@@ -10,7 +10,6 @@ import ca.uhn.fhir.storage.interceptor.balp.BalpConstants;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditContextServices;
 import ca.uhn.fhir.storage.interceptor.balp.IBalpAuditEventSink;
 import java.nio.charset.StandardCharsets;
-import java.util.Date;
 import java.util.Locale;
 import org.hl7.fhir.instance.model.api.IIdType;
 import org.hl7.fhir.r4.model.AuditEvent;
@@ -26,8 +25,6 @@ import org.hl7.fhir.r4.model.Coding;
  */
 @Interceptor
 class OperationAuditInterceptor {
-
-    private static final String RESTFUL_INTERACTION = "http://hl7.org/fhir/restful-interaction";
 
     private final IBalpAuditEventSink sink;
     private final IBalpAuditContextServices context;
@@ -63,20 +60,13 @@ class OperationAuditInterceptor {
 
     private AuditEvent event(RequestDetails request, AuditEventOutcome outcome, String outcomeDescription) {
         RestOperationTypeEnum type = request.getRestOperationType();
-        AuditEvent event = new AuditEvent();
-        event.getType().setSystem(BalpConstants.CS_AUDIT_EVENT_TYPE).setCode("rest").setDisplay("Restful Operation");
-        event.addSubtype(new Coding(RESTFUL_INTERACTION, interaction(type), null));
+        AuditEvent event = BalpEvents.rest(interaction(type), action(type), outcome, request.getFhirServerBase());
         if (isOperation(type)) {
             event.addSubtype(new Coding(null, request.getOperation(), null));
         }
-        event.setAction(action(type));
-        event.setRecorded(new Date());
-        event.setOutcome(outcome);
         if (outcomeDescription != null) {
             event.setOutcomeDesc(outcomeDescription);
         }
-        event.getSource().setObserver(new org.hl7.fhir.r4.model.Reference().setDisplay(request.getFhirServerBase()))
-                .addType(new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server"));
         AuditEvent.AuditEventAgentComponent client = event.addAgent().setRequestor(false)
                 .setWho(context.getAgentClientWho(request));
         client.getType().addCoding(new Coding("http://dicom.nema.org/resources/ontology/DCM", "110153", "Source Role ID"));
@@ -90,10 +80,7 @@ class OperationAuditInterceptor {
                 "http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "IRCP", "information recipient"));
         String patient = patientOf(request);
         if (patient != null) {
-            AuditEvent.AuditEventEntityComponent entity = event.addEntity();
-            entity.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode("1").setDisplay("Person");
-            entity.getRole().setSystem(BalpConstants.CS_OBJECT_ROLE).setCode("1").setDisplay("Patient");
-            entity.getWhat().setReference(patient);
+            BalpEvents.addPatient(event, patient);
         }
         AuditEvent.AuditEventEntityComponent query = event.addEntity();
         query.getType().setSystem(BalpConstants.CS_AUDIT_ENTITY_TYPE).setCode("2").setDisplay("System Object");
