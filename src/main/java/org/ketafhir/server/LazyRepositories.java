@@ -1,0 +1,74 @@
+package org.ketafhir.server;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.config.ConstructorArgumentValues.ValueHolder;
+import org.springframework.beans.factory.config.DependencyDescriptor;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.context.annotation.ContextAnnotationAutowireCandidateResolver;
+import org.springframework.core.Ordered;
+import org.springframework.data.repository.core.support.RepositoryFactoryBeanSupport;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Spring Data's lazy repository bootstrap for HAPI's JPA repositories: each repository is made on its first use
+ * instead of at start-up, and the beans that use one are given a proxy that makes it then.
+ *
+ * <p>HAPI declares its 56 repositories with {@code @EnableJpaRepositories} in its own configuration, in Spring Data's
+ * default (eager) mode, and there is no setting to change it. Making a repository parses every query it declares
+ * (Hibernate's HQL parser, cold at start-up): a fifth of the start-up's main thread on this 2-core machine (JFR), for
+ * repositories most of which only batch jobs, bulk export or terminology loading ever use. This does what
+ * {@code @EnableJpaRepositories(bootstrapMode = LAZY)} does: the repository definitions become lazy, and injection
+ * points of a repository type resolve to a lazy-resolution proxy ({@link ContextAnnotationAutowireCandidateResolver}).
+ * A repository's queries are still checked, on its first use.
+ */
+final class LazyRepositories implements BeanFactoryPostProcessor, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(LazyRepositories.class);
+
+    @Override
+    public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
+        if (!(beanFactory instanceof DefaultListableBeanFactory factory)
+                || factory.getAutowireCandidateResolver().getClass() != ContextAnnotationAutowireCandidateResolver.class) {
+            log.warn("Repositories stay eager: the bean factory's autowiring is not Spring's annotation-driven default");
+            return;
+        }
+        Set<String> repositories = new HashSet<>();
+        for (String name : factory.getBeanDefinitionNames()) {
+            BeanDefinition definition = factory.getBeanDefinition(name);
+            String repository = repositoryInterface(definition, factory.getBeanClassLoader());
+            if (repository != null) {
+                definition.setLazyInit(true);
+                repositories.add(repository);
+            }
+        }
+        factory.setAutowireCandidateResolver(new ContextAnnotationAutowireCandidateResolver() {
+            @Override
+            protected boolean isLazy(DependencyDescriptor descriptor) {
+                return repositories.contains(descriptor.getDependencyType().getName()) || super.isLazy(descriptor);
+            }
+        });
+        log.debug("{} repositories are made on first use", repositories.size());
+    }
+
+    /** The repository interface a Spring Data repository factory bean definition makes, or null for other beans. */
+    private static String repositoryInterface(BeanDefinition definition, ClassLoader classLoader) {
+        String className = definition.getBeanClassName();
+        if (className == null || !ClassUtils.isPresent(className, classLoader)
+                || !RepositoryFactoryBeanSupport.class.isAssignableFrom(ClassUtils.resolveClassName(className, classLoader))) {
+            return null;
+        }
+        ValueHolder argument = definition.getConstructorArgumentValues().getIndexedArgumentValue(0, null);
+        return argument != null && argument.getValue() instanceof String name ? name : null;
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE - 1;
+    }
+}
