@@ -1,6 +1,8 @@
 package org.ketafhir.ig;
 
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
@@ -28,6 +30,11 @@ import org.springframework.boot.ApplicationRunner;
  * it with the same digest, the package is already installed and start-up skips the work (snapshots included).
  * It is stored without its example entries, which point at example records that a clinic database does not hold
  * (the examples stay in the package for other systems).
+ *
+ * <p>On a database that holds no resource yet (the first start), HAPI's reindex request for each new
+ * SearchParameter is skipped: there is nothing a search parameter could index, and each request is a batch job that
+ * would run beside the first clients. A later installation (a new guide version on a database with records) keeps
+ * HAPI's reindexing.
  */
 class GuideInstaller implements ApplicationRunner {
 
@@ -42,12 +49,16 @@ class GuideInstaller implements ApplicationRunner {
     private final IPackageInstallerSvc installer;
     private final IFhirResourceDao<ImplementationGuide> guideDao;
     private final GuidePackage guidePackage;
+    private final JpaStorageSettings storageSettings;
+    private final IResourceTableDao storedResources;
 
     GuideInstaller(IPackageInstallerSvc installer, IFhirResourceDao<ImplementationGuide> guideDao,
-            GuidePackage guidePackage) {
+            GuidePackage guidePackage, JpaStorageSettings storageSettings, IResourceTableDao storedResources) {
         this.installer = installer;
         this.guideDao = guideDao;
         this.guidePackage = guidePackage;
+        this.storageSettings = storageSettings;
+        this.storedResources = storedResources;
     }
 
     @Override
@@ -74,7 +85,16 @@ class GuideInstaller implements ApplicationRunner {
                 // keep the guide's own ids (StructureDefinition/dosing-session), which the guide's references use
                 .setVersionPolicy(PackageInstallationSpec.VersionPolicyEnum.SINGLE_VERSION);
         spec.setInstallResourceTypes(INSTALLED_TYPES);
-        installer.install(spec);
+        boolean reindex = storageSettings.isMarkResourcesForReindexingUponSearchParameterChange();
+        boolean emptyDatabase = storedResources.count() == 0;
+        if (emptyDatabase) {
+            storageSettings.setMarkResourcesForReindexingUponSearchParameterChange(false);
+        }
+        try {
+            installer.install(spec);
+        } finally {
+            storageSettings.setMarkResourcesForReindexingUponSearchParameterChange(reindex);
+        }
 
         guide.getDefinition().getResource().removeIf(entry -> entry.hasExample());
         guide.getMeta().addTag(PACKAGE_DIGEST_SYSTEM, digest, "Installed package digest");

@@ -3,7 +3,9 @@ package org.ketafhir.ig;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.validation.ValidatorPolicyAdvisor;
 import ca.uhn.fhir.jpa.validation.ValidatorResourceFetcher;
@@ -32,8 +34,10 @@ public class IgConfig {
     }
 
     @Bean
-    GuideInstaller guideInstaller(IPackageInstallerSvc installer, DaoRegistry daoRegistry, GuidePackage guidePackage) {
-        return new GuideInstaller(installer, daoRegistry.getResourceDao(ImplementationGuide.class), guidePackage);
+    GuideInstaller guideInstaller(IPackageInstallerSvc installer, DaoRegistry daoRegistry, GuidePackage guidePackage,
+            JpaStorageSettings storageSettings, IResourceTableDao storedResources) {
+        return new GuideInstaller(installer, daoRegistry.getResourceDao(ImplementationGuide.class), guidePackage,
+                storageSettings, storedResources);
     }
 
     @Bean

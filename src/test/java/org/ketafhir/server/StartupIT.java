@@ -8,11 +8,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -52,7 +57,8 @@ class StartupIT {
         int refusedSessions = 0;
         String scoredResponse = null;
 
-        try (ServerProcess server = ServerProcess.startAndAwaitPort("startup-fresh", TestDatabase.fresh("startup"))) {
+        Map<String, String> database = TestDatabase.fresh("startup");
+        try (ServerProcess server = ServerProcess.startAndAwaitPort("startup-fresh", database)) {
             String base = server.baseUrl();
             boolean patientStored = false;
             Instant deadline = Instant.now().plus(GIVE_UP);
@@ -116,6 +122,21 @@ class StartupIT {
             assertThat(capabilities.getRestFirstRep().getResource()).filteredOn(r -> r.getType().equals("MedicationAdministration"))
                     .singleElement().satisfies(r -> assertThat(r.getSupportedProfile())
                             .anyMatch(profile -> profile.getValue().equals(DOSING_SESSION)));
+        }
+
+        // A new database holds nothing a search parameter could index: installing the guide's search parameters
+        // requested no reindex job (HAPI makes one per new SearchParameter otherwise).
+        assertThat(reindexJobs(database)).as("reindex jobs after the first start").isZero();
+    }
+
+    private static int reindexJobs(Map<String, String> database) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(database.get("spring.datasource.url"),
+                        database.getOrDefault("spring.datasource.username", "sa"),
+                        database.getOrDefault("spring.datasource.password", ""));
+                ResultSet count = connection.createStatement().executeQuery(
+                        "SELECT COUNT(*) FROM BT2_JOB_INSTANCE WHERE DEFINITION_ID = 'REINDEX'")) {
+            count.next();
+            return count.getInt(1);
         }
     }
 
