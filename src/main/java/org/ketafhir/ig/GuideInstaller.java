@@ -14,10 +14,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import org.hl7.fhir.r4.model.ImplementationGuide;
+import org.ketafhir.server.StartupOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 
 /**
  * Installs the guide's NPM package ({@link GuidePackage}, from the application's own classpath) with HAPI's package
@@ -36,6 +38,7 @@ import org.springframework.boot.ApplicationRunner;
  * would run beside the first clients. A later installation (a new guide version on a database with records) keeps
  * HAPI's reindexing.
  */
+@Order(StartupOrder.DATA)
 class GuideInstaller implements ApplicationRunner {
 
     /** Conformance resources the server stores from the package; examples are not stored. */

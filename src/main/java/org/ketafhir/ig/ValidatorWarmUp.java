@@ -10,21 +10,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.ketafhir.server.StartupOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.Ordered;
 import org.springframework.core.io.ResourceLoader;
 
 /**
  * Validates a few of the guide's own examples once, on a thread of its own, while the rest of the server starts: the
  * validator's cold caches (base definitions, snapshots, FHIRPath) cost the first client write about 3 seconds. The
  * warm-up starts when every bean exists and the start-up waits for it before it reports ready, so the work runs on
- * the second core beside Tomcat's start and the guide's installation instead of after them. It stores nothing, and a
- * failure only costs the first write its time.
+ * the second core beside Tomcat's start and the guide's installation instead of after them: the wait is the last of
+ * the start-up work ({@link StartupOrder}). It stores nothing, and a failure only costs the first write its time.
  */
-final class ValidatorWarmUp implements SmartInitializingSingleton, ApplicationRunner {
+final class ValidatorWarmUp implements SmartInitializingSingleton, ApplicationRunner, Ordered {
 
     static final List<String> EXAMPLES = List.of(
             "classpath:fhir-profiles/examples/QuestionnaireResponse-ketafhir-example-phq9-baseline.json",
@@ -65,6 +67,12 @@ final class ValidatorWarmUp implements SmartInitializingSingleton, ApplicationRu
         } catch (ExecutionException | TimeoutException e) {
             log.warn("Validator warm-up did not finish ({}); the first writes will be slower", e.getClass().getSimpleName());
         }
+    }
+
+    /** The wait comes after the other start-up work, which runs meanwhile. */
+    @Override
+    public int getOrder() {
+        return StartupOrder.WARM_UP_WAIT;
     }
 
     private void warm() {

@@ -7,16 +7,19 @@ import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
 import java.util.List;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.ketafhir.server.StartupOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Builds the outcome index from the stored FHIR resources when it is new or of an older format (first start of this
  * version on an existing database): the index is derived data, the resources stay the record.
  */
+@Order(StartupOrder.DATA)
 final class OutcomeIndexBuilder implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeIndexBuilder.class);

@@ -8,10 +8,12 @@ import ca.uhn.fhir.rest.api.server.storage.IResourcePersistentId;
 import java.util.ArrayList;
 import java.util.List;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.ketafhir.server.StartupOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -20,6 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * kept; the old rows stay where they are, unread. Nothing new is stored there: the server writes to the log, and
  * clients cannot write AuditEvents into HAPI's tables ({@link AuditEventGuard}).
  */
+@Order(StartupOrder.DATA)
 final class AuditLogImport implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(AuditLogImport.class);

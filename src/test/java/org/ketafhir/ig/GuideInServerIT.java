@@ -29,6 +29,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.ketafhir.testing.FhirServerTestBase;
 import org.ketafhir.testing.VitalSigns;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 
 /** The guide as the running server holds it: installed offline at start-up, served, and enforced on write. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -54,6 +57,20 @@ class GuideInServerIT extends FhirServerTestBase {
         preDose.addComponent().setValue(new Quantity().setValue(80).setUnit("mmHg").setSystem("http://unitsofmeasure.org")
                 .setCode("mm[Hg]")).getCode().addCoding().setSystem("http://loinc.org").setCode("8462-4");
         assertThat(postJson("/Observation", json(preDose)).statusCode()).isEqualTo(201);
+    }
+
+    @Autowired
+    private List<ApplicationRunner> startUpWork;
+
+    @Test
+    void shouldWaitForTheValidatorWarmUpAfterTheOtherStartUpWorkNotBeforeIt() {
+        // Spring Boot runs its ApplicationRunners in their order, ties in no fixed order: the guide's installation must
+        // not wait behind the warm-up, which runs on a thread of its own meanwhile.
+        List<ApplicationRunner> ordered = new ArrayList<>(startUpWork);
+        AnnotationAwareOrderComparator.sort(ordered);
+        assertThat(ordered).hasSizeGreaterThan(1).last().isInstanceOf(ValidatorWarmUp.class);
+        assertThat(ordered).filteredOn(ValidatorWarmUp.class::isInstance).hasSize(1);
+        assertThat(ordered).anyMatch(GuideInstaller.class::isInstance);
     }
 
     @Test
