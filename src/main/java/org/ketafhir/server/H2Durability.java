@@ -11,6 +11,11 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * {@code SET WRITE_DELAY 0} (and a 10 s lock timeout, when the URL sets none: H2's 1 s fails concurrent
  * transactions), before the pool hands it out. An in-memory H2 URL keeps nothing across a restart: the server
  * refuses to start on it.
+ *
+ * <p>H2 also closes a database from its own shutdown hook unless the URL says {@code DB_CLOSE_ON_EXIT=FALSE}: on a
+ * {@code SIGTERM} it closed the database while Spring's graceful shutdown still finished the requests in flight and
+ * stopped HAPI's jobs, which then failed ("Database is already closed"). The URL gets that setting when it lacks
+ * one; the server closes its connections, and with them the database, itself.
  */
 final class H2Durability implements BeanPostProcessor {
 
@@ -23,9 +28,15 @@ final class H2Durability implements BeanPostProcessor {
             String init = initSql(pool.getJdbcUrl(), pool.getConnectionInitSql());
             if (init != null) {
                 pool.setConnectionInitSql(init);
+                pool.setJdbcUrl(closedByTheServer(pool.getJdbcUrl()));
             }
         }
         return bean;
+    }
+
+    /** An H2 URL that leaves closing the database to the server (its pool), not to H2's shutdown hook. */
+    static String closedByTheServer(String h2Url) {
+        return h2Url.toUpperCase(Locale.ROOT).contains(";DB_CLOSE_ON_EXIT=") ? h2Url : h2Url + ";DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** The statements each new connection runs, or null when the URL is not an H2 one. */

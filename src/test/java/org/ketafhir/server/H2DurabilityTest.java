@@ -22,6 +22,16 @@ class H2DurabilityTest {
     }
 
     @Test
+    void shouldLeaveClosingTheDatabaseToTheServerNotToH2sShutdownHook() {
+        assertThat(H2Durability.closedByTheServer("jdbc:h2:file:/srv/clinic/db"))
+                .isEqualTo("jdbc:h2:file:/srv/clinic/db;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(H2Durability.closedByTheServer("jdbc:h2:file:./db;LOCK_TIMEOUT=3000"))
+                .isEqualTo("jdbc:h2:file:./db;LOCK_TIMEOUT=3000;DB_CLOSE_ON_EXIT=FALSE");
+        assertThat(H2Durability.closedByTheServer("jdbc:h2:./data/ketafhir;db_close_on_exit=true"))
+                .as("the operator's own choice is kept").isEqualTo("jdbc:h2:./data/ketafhir;db_close_on_exit=true");
+    }
+
+    @Test
     void shouldRefuseAnH2DatabaseThatKeepsNothingAcrossARestart() {
         assertThatThrownBy(() -> H2Durability.initSql("jdbc:h2:mem:clinic", null))
                 .isInstanceOf(IllegalStateException.class)
