@@ -58,13 +58,15 @@ final class LazyRepositories implements BeanFactoryPostProcessor, Ordered {
 
     /** The repository interface a Spring Data repository factory bean definition makes, or null for other beans. */
     private static String repositoryInterface(BeanDefinition definition, ClassLoader classLoader) {
+        // Spring Data names the interface as the first constructor argument: a cheap test before any class is loaded
+        ValueHolder argument = definition.getConstructorArgumentValues().getIndexedArgumentValue(0, null);
         String className = definition.getBeanClassName();
-        if (className == null || !ClassUtils.isPresent(className, classLoader)
+        if (argument == null || !(argument.getValue() instanceof String repository) || className == null
+                || !ClassUtils.isPresent(className, classLoader)
                 || !RepositoryFactoryBeanSupport.class.isAssignableFrom(ClassUtils.resolveClassName(className, classLoader))) {
             return null;
         }
-        ValueHolder argument = definition.getConstructorArgumentValues().getIndexedArgumentValue(0, null);
-        return argument != null && argument.getValue() instanceof String name ? name : null;
+        return repository;
     }
 
     @Override

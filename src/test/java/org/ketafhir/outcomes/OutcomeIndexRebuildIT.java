@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -82,7 +81,7 @@ class OutcomeIndexRebuildIT {
     }
 
     private static int facts(Map<String, String> database, String patient) throws SQLException {
-        try (Connection connection = connect(database);
+        try (Connection connection = TestDatabase.connect(database);
                 PreparedStatement count = connection.prepareStatement(
                         "SELECT COUNT(*) FROM KF_OUTCOME_FACT WHERE PATIENT_ID LIKE ?")) {
             count.setString(1, "%" + patient);
@@ -94,15 +93,9 @@ class OutcomeIndexRebuildIT {
     }
 
     private static void execute(Map<String, String> database, String sql) throws SQLException {
-        try (Connection connection = connect(database)) {
+        try (Connection connection = TestDatabase.connect(database)) {
             connection.createStatement().executeUpdate(sql);
         }
-    }
-
-    private static Connection connect(Map<String, String> database) throws SQLException {
-        return DriverManager.getConnection(database.get("spring.datasource.url"),
-                database.getOrDefault("spring.datasource.username", "sa"),
-                database.getOrDefault("spring.datasource.password", ""));
     }
 
     private static HttpResponse<String> send(String method, String url, String body) throws Exception {

@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -70,7 +69,7 @@ class SchemaMigrationIT {
 
     /** A task of a later HAPI release, as its migrator records it. */
     private static void recordHapiTask(Map<String, String> database, String version) throws SQLException {
-        try (Connection connection = connect(database)) {
+        try (Connection connection = TestDatabase.connect(database)) {
             String table = table(connection, "FLY_HFJ_MIGRATION");
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + table
                     + " (\"installed_rank\", \"version\", \"description\", \"type\", \"script\", \"checksum\","
@@ -84,7 +83,7 @@ class SchemaMigrationIT {
     }
 
     private static void deleteHapiTask(Map<String, String> database, String version) throws SQLException {
-        try (Connection connection = connect(database);
+        try (Connection connection = TestDatabase.connect(database);
                 PreparedStatement delete = connection.prepareStatement(
                         "DELETE FROM " + table(connection, "FLY_HFJ_MIGRATION") + " WHERE \"version\" = ?")) {
             delete.setString(1, version);
@@ -94,19 +93,13 @@ class SchemaMigrationIT {
 
     /** A migration of KetaFHIR's own tables from a later release, as Flyway records it. */
     private static void recordKetaFhirMigration(Map<String, String> database, String version) throws SQLException {
-        try (Connection connection = connect(database); Statement statement = connection.createStatement()) {
+        try (Connection connection = TestDatabase.connect(database); Statement statement = connection.createStatement()) {
             String table = table(connection, "KF_SCHEMA_HISTORY");
             assertThat(statement.executeUpdate("INSERT INTO " + table + " (\"installed_rank\", \"version\","
                     + " \"description\", \"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\","
                     + " \"success\") VALUES ((SELECT MAX(\"installed_rank\") + 1 FROM " + table + "), '" + version
                     + "', 'a later release', 'SQL', 'V" + version + "__later.sql', 1, 'test', 1, TRUE)")).isEqualTo(1);
         }
-    }
-
-    private static Connection connect(Map<String, String> database) throws SQLException {
-        return DriverManager.getConnection(database.get("spring.datasource.url"),
-                database.getOrDefault("spring.datasource.username", "sa"),
-                database.getOrDefault("spring.datasource.password", ""));
     }
 
     /** The table's name as the database holds it (quoted: H2 keeps it upper case, PostgreSQL may not). */

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -130,9 +129,7 @@ class StartupIT {
     }
 
     private static int reindexJobs(Map<String, String> database) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(database.get("spring.datasource.url"),
-                        database.getOrDefault("spring.datasource.username", "sa"),
-                        database.getOrDefault("spring.datasource.password", ""));
+        try (Connection connection = TestDatabase.connect(database);
                 ResultSet count = connection.createStatement().executeQuery(
                         "SELECT COUNT(*) FROM BT2_JOB_INSTANCE WHERE DEFINITION_ID = 'REINDEX'")) {
             count.next();

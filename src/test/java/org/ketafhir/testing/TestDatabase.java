@@ -68,6 +68,13 @@ public final class TestDatabase {
         return properties;
     }
 
+    /** A JDBC connection to the database of {@link #fresh} properties, for a test that reads or changes it directly. */
+    public static Connection connect(Map<String, String> properties) throws SQLException {
+        return DriverManager.getConnection(properties.get("spring.datasource.url"),
+                properties.getOrDefault("spring.datasource.username", "sa"),
+                properties.getOrDefault("spring.datasource.password", ""));
+    }
+
     private static void recreateDatabaseOnce(String database) {
         if (!prepared.add(database)) {
             return;
