@@ -11,7 +11,9 @@ no look at any readiness probe:
   ready     a PHQ-9 QuestionnaireResponse for a stored Patient is accepted (201): on KetaFHIR only once its score
             Observation is stored too (the guide installed, scoring loaded); the stock server does not score.
 Writes benchmark/results/<date>-startup.md and .json with the median and min-max of each. Standard library only.
-With --java25 PATH it also times the same jar on Java 25 with an ahead-of-time class cache made by one training run.
+KetaFHIR is timed twice: by the README's run command (src/main/scripts/run, which on a machine with Java 25 starts
+with the ahead-of-time class cache it made for this build; `run prepare` makes it before the timed starts), and as
+`java -jar` of the extracted layout on the default Java, without a cache.
 Build the stock starter as shipped: its tag image/v8.8.0-1, `mvn package -DskipTests` (benchmark/README.md).
 """
 import argparse
@@ -31,26 +33,27 @@ import urllib.request
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 JAR = os.path.join(ROOT, 'target', 'ketafhir', 'ketafhir-server.jar')
+RUN = os.path.join(ROOT, 'src', 'main', 'scripts', 'run')
 PHQ9 = 'http://ketafhir.org/fhir/Questionnaire/phq-9'
 ITEMS = ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8']
 
 
-def ketafhir(java='java', jvm_options=()):
-    """KetaFHIR's packaged server as the README starts it (in the project folder), on a database in the work folder."""
+def ketafhir(java='java'):
+    """KetaFHIR's packaged server started with java -jar in the project folder, on a database in the work folder."""
     def command(workdir, port):
-        env = dict(os.environ, SERVER_PORT=str(port), SPRING_DATASOURCE_URL=f'jdbc:h2:file:{workdir}/db/ketafhir')
-        return [java, *jvm_options, '-jar', JAR], env
+        return [java, '-jar', JAR], database_env(workdir, port)
     return command
 
 
-def aot_cache(java, folder):
-    """A Java 25 ahead-of-time class cache of the packaged server, from one training start that exits once the
-    application context is up (on a throwaway database); returns its path."""
-    cache = os.path.join(folder, 'ketafhir.aot')
-    subprocess.run([java, f'-XX:AOTCacheOutput={cache}', '-Dspring.context.exit=onRefresh', '-jar', JAR,
-                    '--server.port=0', f'--spring.datasource.url=jdbc:h2:file:{folder}/training/db'],
-                   cwd=ROOT, check=True, capture_output=True)
-    return cache
+def run_command():
+    """KetaFHIR started by the README's run command, in the project folder, on a database in the work folder."""
+    def command(workdir, port):
+        return [RUN], database_env(workdir, port)
+    return command
+
+
+def database_env(workdir, port):
+    return dict(os.environ, SERVER_PORT=str(port), SPRING_DATASOURCE_URL=f'jdbc:h2:file:{workdir}/db/ketafhir')
 
 
 def stock(war):
@@ -153,19 +156,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--stock-war', help='the stock starter built as shipped (target/ROOT.war)')
     parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument('--java25', help='also time KetaFHIR on this Java 25 with an ahead-of-time class cache')
-    parser.add_argument('--aot-cache', help='use this cache (made for the same jar) instead of a training run')
     parser.add_argument('--port', type=int, default=18280)
     parser.add_argument('--name', default=f'{datetime.date.today()}-startup')
     parser.add_argument('--results', default=os.path.join(ROOT, 'benchmark', 'results'))
     args = parser.parse_args()
 
-    if not os.path.exists(JAR):
-        subprocess.run(['mvn', '-q', 'package', '-DskipTests'], cwd=ROOT, check=True)
-    servers = [('ketafhir', ketafhir(), True)]
-    if args.java25:
-        cache = args.aot_cache or aot_cache(args.java25, tempfile.mkdtemp(prefix='ketafhir-aot-'))
-        servers.append(('ketafhir, Java 25 AOT cache', ketafhir(args.java25, [f'-XX:AOTCache={cache}']), True))
+    # builds when a source changed and makes the run command's start-up cache, so the timed starts do neither
+    prepared = subprocess.run([RUN, 'prepare'], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True).stderr.strip().splitlines()[-1]
+    print(prepared, flush=True)
+    servers = [('ketafhir, run command', run_command(), True), ('ketafhir, java -jar', ketafhir(), True)]
     if args.stock_war:
         servers.append(('stock HAPI 8.8.0 starter', stock(os.path.abspath(args.stock_war)), False))
     runs = {name: {'empty': [], 'existing': []} for name, _, _ in servers}
@@ -183,7 +183,8 @@ def main():
 
     report = {'date': datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='minutes'),
               'machine': f'{platform.node()}: {os.cpu_count()} cores, {cpu_model()}, '
-                         f'{subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]}',
+                         f'{subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]}; '
+                         f'the run command {prepared.removeprefix("ketafhir: ")}',
               'results': {name: {db: {mark: summary([m[mark] for m in marks_list])
                                       for mark in ('port', 'metadata', 'ready')}
                                  for db, marks_list in by_db.items()} for name, by_db in runs.items()}}
