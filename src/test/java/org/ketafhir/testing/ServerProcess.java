@@ -21,13 +21,14 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * The packaged server ({@code target/ketafhir-server-*.jar}) started as a separate operating-system process,
- * for what an in-JVM test cannot show: {@code kill -9}, requests from the moment the port opens, and a second node
- * beside the test's own server.
+ * The packaged server ({@code target/ketafhir/ketafhir-server.jar}, or the README's run command) started as a
+ * separate operating-system process, for what an in-JVM test cannot show: {@code kill -9}, requests from the moment
+ * the port opens, a second node beside the test's own server, and the run command itself.
  */
 public final class ServerProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+    private static final Path RUN_COMMAND = Path.of("src", "main", "scripts", "run").toAbsolutePath();
 
     private final Process process;
     private final int port;
@@ -66,13 +67,49 @@ public final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-jar", jar,
                 "--server.port=" + port));
         properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        return launch(name, port, new ProcessBuilder(command));
+    }
+
+    private static ServerProcess launch(String name, int port, ProcessBuilder command) throws IOException {
         Path log = Path.of("target", "it-logs", name + "-" + port + ".log");
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process process = command.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new ServerProcess(process, port, log);
+    }
+
+    /**
+     * Starts the server by the README's run command ({@code src/main/scripts/run}), which runs in the project
+     * folder, with these environment variables added (the command's own, such as {@code KETAFHIR_JAVA}) and these
+     * Spring properties as its arguments, and waits until it reports ready.
+     */
+    public static ServerProcess startByRunCommand(String name, Map<String, String> environment,
+            Map<String, String> properties) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(RUN_COMMAND.toString(), "--server.port=" + port));
+        properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        ServerProcess server = launch(name, port, builder);
+        server.awaitReady();
+        return server;
+    }
+
+    /**
+     * Runs the README's run command with these arguments (e.g. {@code prepare}) to its end.
+     * @return its exit code; what it said is in {@link #lastLog(String)}
+     */
+    public static int runCommandToExit(String name, Map<String, String> environment, String... arguments)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(RUN_COMMAND.toString()));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        ServerProcess run = launch(name, 0, builder);
+        if (!run.process.waitFor(Duration.ofMinutes(10).toMillis(), TimeUnit.MILLISECONDS)) {
+            run.process.destroyForcibly();
+            throw new IllegalStateException("The run command did not end within 10 minutes; see " + run.log);
+        }
+        return run.process.exitValue();
     }
 
     public String baseUrl() {
