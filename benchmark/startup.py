@@ -11,9 +11,9 @@ no look at any readiness probe:
   ready     a PHQ-9 QuestionnaireResponse for a stored Patient is accepted (201): on KetaFHIR only once its score
             Observation is stored too (the guide installed, scoring loaded); the stock server does not score.
 Writes benchmark/results/<date>-startup.md and .json with the median and min-max of each. Standard library only.
-KetaFHIR is timed twice: by the README's run command (src/main/scripts/run, which on a machine with Java 25 starts
-with the ahead-of-time class cache it made for this build; `run prepare` makes it before the timed starts), and as
-`java -jar` of the extracted layout on the default Java, without a cache.
+KetaFHIR is timed twice: by the README's run command (src/main/scripts/run, which starts with the class cache it made
+for this build: an ahead-of-time cache on Java 25, a class-data-sharing archive on Java 17; `run prepare` makes it
+before the timed starts), and as `java -jar` of the extracted layout on the default Java, without a cache.
 Build the stock starter as shipped: its tag image/v8.8.0-1, `mvn package -DskipTests` (benchmark/README.md).
 """
 import argparse
@@ -38,10 +38,10 @@ PHQ9 = 'http://ketafhir.org/fhir/Questionnaire/phq-9'
 ITEMS = ['44250-9', '44255-8', '44259-0', '44254-1', '44251-7', '44258-2', '44252-5', '44253-3', '44260-8']
 
 
-def ketafhir(java='java'):
+def ketafhir():
     """KetaFHIR's packaged server started with java -jar in the project folder, on a database in the work folder."""
     def command(workdir, port):
-        return [java, '-jar', JAR], database_env(workdir, port)
+        return ['java', '-jar', JAR], database_env(workdir, port)
     return command
 
 

@@ -18,47 +18,48 @@ import org.ketafhir.testing.ServerProcess;
 import org.ketafhir.testing.TestDatabase;
 
 /**
- * The README's run command, {@code src/main/scripts/run}, as a user starts it: on the Java it finds (with a Java 25
- * on the machine, with the ahead-of-time class cache it makes for the build) and on Java 17 alone.
+ * The README's run command, {@code src/main/scripts/run}, as a user starts it: it makes a class cache for the build
+ * once (an ahead-of-time cache on Java 25, a class-data-sharing archive on Java 17) and starts with it, on the Java it
+ * finds and on the Java it is told to use.
  */
 class RunCommandIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static final Pattern PREPARED = Pattern.compile("ketafhir: prepared for Java (\\d+) \\(([^)]+)\\)(.*)");
+    private static final Pattern PREPARED =
+            Pattern.compile("ketafhir: prepared for Java (\\d+) \\(([^)]+)\\), with the start-up cache (\\S+)");
 
     @Test
     void shouldStartWithTheClassCacheItMadeForThisBuildOnTheJavaItFinds() throws Exception {
-        assertThat(ServerProcess.runCommandToExit("run-prepare", Map.of(), "prepare")).isZero();
-        Matcher prepared = PREPARED.matcher(ServerProcess.lastLog("run-prepare"));
-        assertThat(prepared.find()).as(ServerProcess.lastLog("run-prepare")).isTrue();
-        int java = Integer.parseInt(prepared.group(1));
-        Path cache = Path.of("target", "ketafhir-java" + java + ".aot");
-        Path jar = Path.of(System.getProperty("ketafhir.it.jar"));
-        if (java >= 25) {
-            // made for this build: newer than the jar, by a training start that posted the demo clinic's patients
-            assertThat(prepared.group(3)).contains("with the start-up cache");
-            assertThat(Files.getLastModifiedTime(cache)).isGreaterThan(Files.getLastModifiedTime(jar));
-            assertThat(Files.readString(Path.of("target", "aot-training.log"))).contains("demo: loaded 4 patients");
-        } else {
-            assertThat(prepared.group(3)).as("no cache before Java 25").isEmpty();
-        }
-
-        try (ServerProcess server = ServerProcess.startByRunCommand("run-found-java", Map.of(),
-                TestDatabase.fresh("run-found-java"))) {
-            assertThat(server.log()).contains("ketafhir: starting on Java " + java + " (" + prepared.group(2) + ")"
-                    + (java >= 25 ? " with the start-up cache" : "\n"));
-            assertThat(server.log()).doesNotContain("[error][aot]");
-            storesAndReadsAPatient(server);
-        }
+        startsWithItsCache("run-found-java", Map.of());
     }
 
+    /** KETAFHIR_JAVA set to the Java the build runs on: Java 17, where the cache is a class-data-sharing archive. */
     @Test
-    void shouldStartOnJava17WithoutACache() throws Exception {
-        String java17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        try (ServerProcess server = ServerProcess.startByRunCommand("run-java17", Map.of("KETAFHIR_JAVA", java17),
-                TestDatabase.fresh("run-java17"))) {
-            assertThat(server.log()).contains("ketafhir: starting on Java " + Runtime.version().feature()
-                    + " (" + java17 + ")\n");
+    void shouldStartOnTheJavaItIsToldToUseWithTheCacheItMadeForIt() throws Exception {
+        String buildJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        startsWithItsCache("run-build-java", Map.of("KETAFHIR_JAVA", buildJava));
+    }
+
+    private static void startsWithItsCache(String name, Map<String, String> environment) throws Exception {
+        assertThat(ServerProcess.runCommandToExit(name + "-prepare", environment, "prepare")).isZero();
+        String said = ServerProcess.lastLog(name + "-prepare");
+        Matcher prepared = PREPARED.matcher(said);
+        assertThat(prepared.find()).as(said).isTrue();
+        int java = Integer.parseInt(prepared.group(1));
+        Path cache = Path.of(prepared.group(3));
+        // made for this build, by a training start that posted the demo clinic's first patients
+        assertThat(cache.getFileName()).hasToString("ketafhir-java" + java + (java >= 25 ? ".aot" : ".jsa"));
+        assertThat(Files.getLastModifiedTime(cache))
+                .isGreaterThan(Files.getLastModifiedTime(Path.of(System.getProperty("ketafhir.it.jar"))));
+        if (said.contains("making the start-up cache")) {
+            assertThat(Files.readString(Path.of("target", "aot-training.log"))).contains("demo: loaded 4 patients");
+        }
+
+        try (ServerProcess server = ServerProcess.startByRunCommand(name, environment,
+                TestDatabase.fresh(name.replace('-', '_')))) {
+            assertThat(server.log()).contains(
+                    "ketafhir: starting on Java " + java + " (" + prepared.group(2) + ") with the start-up cache");
+            assertThat(server.log()).doesNotContain("[error][aot]").doesNotContain("[error][cds]");
             storesAndReadsAPatient(server);
         }
     }
