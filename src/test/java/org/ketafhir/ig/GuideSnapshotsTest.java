@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ca.uhn.fhir.context.FhirContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +41,11 @@ class GuideSnapshotsTest {
 
     @Test
     void shouldMergeTheDifferentialIntoTheBaseDefinition() throws IOException {
-        StructureDefinition session = sources().stream()
+        List<StructureDefinition> sources = sources();
+        StructureDefinition session = sources.stream()
                 .filter(sd -> sd.getUrl().equals("http://ketafhir.org/fhir/StructureDefinition/dosing-session"))
                 .findFirst().orElseThrow();
-        StructureDefinition snapshot = new GuideSnapshots(FHIR, sources()).withSnapshot(session);
+        StructureDefinition snapshot = new GuideSnapshots(FHIR, sources).withSnapshot(session);
 
         // dosage: 1.. from the profile, ..1 from R4's MedicationAdministration (dosage 0..1)
         assertThat(element(snapshot, "MedicationAdministration.dosage")).satisfies(e -> {
@@ -91,7 +93,7 @@ class GuideSnapshotsTest {
                             return FHIR.newJsonParser().parseResource(StructureDefinition.class,
                                     Files.readString(p, StandardCharsets.UTF_8));
                         } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
+                            throw new UncheckedIOException(e);
                         }
                     }).toList();
         }
