@@ -6,6 +6,7 @@ import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.UriParam;
@@ -54,14 +55,17 @@ class GuideInstaller implements ApplicationRunner {
     private final GuidePackage guidePackage;
     private final JpaStorageSettings storageSettings;
     private final IResourceTableDao storedResources;
+    private final ITermDeferredStorageSvc deferredTerminology;
 
     GuideInstaller(IPackageInstallerSvc installer, IFhirResourceDao<ImplementationGuide> guideDao,
-            GuidePackage guidePackage, JpaStorageSettings storageSettings, IResourceTableDao storedResources) {
+            GuidePackage guidePackage, JpaStorageSettings storageSettings, IResourceTableDao storedResources,
+            ITermDeferredStorageSvc deferredTerminology) {
         this.installer = installer;
         this.guideDao = guideDao;
         this.guidePackage = guidePackage;
         this.storageSettings = storageSettings;
         this.storedResources = storedResources;
+        this.deferredTerminology = deferredTerminology;
     }
 
     @Override
@@ -95,6 +99,9 @@ class GuideInstaller implements ApplicationRunner {
         }
         try {
             installer.install(spec);
+            // HAPI stores the concepts of larger code systems from a scheduled job; the guide's are stored now, so
+            // that the codes its profiles bind to are validated against complete tables from the first request
+            deferredTerminology.saveAllDeferred();
         } finally {
             storageSettings.setMarkResourcesForReindexingUponSearchParameterChange(reindex);
         }

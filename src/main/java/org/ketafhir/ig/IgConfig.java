@@ -7,12 +7,14 @@ import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
 import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
+import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
 import ca.uhn.fhir.jpa.validation.ValidatorPolicyAdvisor;
 import ca.uhn.fhir.jpa.validation.ValidatorResourceFetcher;
 import ca.uhn.fhir.validation.FhirValidator;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
 import org.hl7.fhir.r4.model.ImplementationGuide;
 import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -33,11 +35,18 @@ public class IgConfig {
         return GuidePackage.read(fhirContext, resources.getResource(properties.packageResource()));
     }
 
+    /** The R4 base terminology is read beside the context's start instead of by the first validation. */
+    @Bean
+    static BeanPostProcessor baseTerminologyPreload() {
+        return new BaseTerminologyPreload();
+    }
+
     @Bean
     GuideInstaller guideInstaller(IPackageInstallerSvc installer, DaoRegistry daoRegistry, GuidePackage guidePackage,
-            JpaStorageSettings storageSettings, IResourceTableDao storedResources) {
+            JpaStorageSettings storageSettings, IResourceTableDao storedResources,
+            ITermDeferredStorageSvc deferredTerminology) {
         return new GuideInstaller(installer, daoRegistry.getResourceDao(ImplementationGuide.class), guidePackage,
-                storageSettings, storedResources);
+                storageSettings, storedResources, deferredTerminology);
     }
 
     @Bean

@@ -17,6 +17,7 @@ import jakarta.persistence.EntityManagerFactory;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
 import org.springframework.boot.autoconfigure.orm.jpa.JpaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -103,6 +104,17 @@ public class JpaStorageConfig {
                 return bean;
             }
         };
+    }
+
+    /** HAPI's scheduled jobs and its search-parameter identity pass stay off the start-up's cores. */
+    @Bean
+    static BeanDefinitionRegistryPostProcessor schedulerStartedWhenReady() {
+        return BackgroundWorkAfterStartup.schedulerStartedWhenReady();
+    }
+
+    @Bean
+    static BeanPostProcessor searchParameterIdentitiesOnUse() {
+        return BackgroundWorkAfterStartup.searchParameterIdentitiesOnUse();
     }
 
     /** An acknowledged write survives kill -9 on any H2 file URL, not only on the default one. */

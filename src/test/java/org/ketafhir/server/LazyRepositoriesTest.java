@@ -18,8 +18,11 @@ class LazyRepositoriesTest {
 
     /** Stands in for Spring Data's JPA factory bean: making it would fail, so a test that makes it fails. */
     static class ClinicRepositoryFactory extends RepositoryFactoryBeanSupport<ClinicRepository, Object, Long> {
+        static int made;
+
         ClinicRepositoryFactory(Class<? extends ClinicRepository> repositoryInterface) {
             super(repositoryInterface);
+            made++;
         }
 
         @Override
@@ -42,6 +45,20 @@ class LazyRepositoriesTest {
         assertThat(AopUtils.isAopProxy(service.repository())).as("the repository a bean is given").isTrue();
         assertThat(beanFactory.containsSingleton("clinicRepository")).as("the repository made").isFalse();
         assertThat(AopUtils.isAopProxy(service.other())).as("a bean that is no repository").isFalse();
+    }
+
+    @Test
+    void shouldAnswerALookupByTypeWithoutMakingTheRepositoryFactory() {
+        ClinicRepositoryFactory.made = 0;
+        DefaultListableBeanFactory beanFactory = beanFactory();
+        new LazyRepositories().postProcessBeanFactory(beanFactory);
+        beanFactory.preInstantiateSingletons();
+
+        assertThat(beanFactory.getBeanNamesForType(ClinicRepository.class)).containsExactly("clinicRepository");
+        assertThat(beanFactory.getBeanNamesForType(Runnable.class)).isEmpty();
+        assertThat(beanFactory.getType("clinicRepository")).isEqualTo(ClinicRepository.class);
+        assertThat(beanFactory.containsSingleton("clinicRepository")).isFalse();
+        assertThat(ClinicRepositoryFactory.made).as("repository factories made for a type check").isZero();
     }
 
     @Test
