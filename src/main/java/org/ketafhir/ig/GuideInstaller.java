@@ -2,47 +2,57 @@ package org.ketafhir.ig;
 
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
-import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
-import ca.uhn.fhir.jpa.packages.PackageInstallationSpec;
 import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.param.UriParam;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ImplementationGuide;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Resource;
 import org.ketafhir.server.StartupOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 
 /**
- * Installs the guide's NPM package ({@link GuidePackage}, from the application's own classpath) with HAPI's package
- * installer: the
- * conformance resources are stored (and served) like any other resource, SearchParameters become active, and the
- * JPA validation support finds the profiles. Nothing is fetched from the network (dependencies are not fetched;
- * the R4 core definitions ship with HAPI).
+ * Installs the guide's NPM package ({@link GuidePackage}, from the application's own classpath): its conformance
+ * resources are stored (and served) like any other resource, under the guide's own ids
+ * ({@code StructureDefinition/dosing-session}, which the guide's references use), its SearchParameters become active,
+ * and the JPA validation support finds its profiles. Nothing is fetched from the network (the package has no
+ * dependencies to fetch; the R4 core definitions ship with HAPI).
  *
- * <p>The ImplementationGuide resource is stored last, tagged with the package's SHA-256: when a later start finds
- * it with the same digest, the package is already installed and start-up skips the work (snapshots included).
- * It is stored without its example entries, which point at example records that a clinic database does not hold
- * (the examples stay in the package for other systems).
+ * <p>The resources are stored with one FHIR transaction through HAPI's system DAO: every resource (and the
+ * ImplementationGuide last, tagged with the package's SHA-256) commits together or not at all, and a later start that
+ * finds the guide with the same digest skips the work. HAPI's package installer, used until 2026-12-06, stored the
+ * package in its NPM package tables and then each resource in a transaction of its own, rebuilding the
+ * search-parameter registry after each SearchParameter: about 7 s of a new database's 10 s start-up work on this
+ * 2-core machine, and a crash between two resources left part of a guide. The package tables served no one here: the
+ * validator reads the stored resources. The ImplementationGuide is stored without its example entries, which point at
+ * example records that a clinic database does not hold (the examples stay in the package for other systems).
  *
  * <p>On a database that holds no resource yet (the first start), HAPI's reindex request for each new
  * SearchParameter is skipped: there is nothing a search parameter could index, and each request is a batch job that
  * would run beside the first clients. A later installation (a new guide version on a database with records) keeps
- * HAPI's reindexing.
+ * HAPI's reindexing. HAPI stores the concepts of larger code systems from a scheduled job; the guide's are stored
+ * before the installation ends, so the codes its profiles bind to are checked against complete tables from the first
+ * request.
  */
 @Order(StartupOrder.DATA)
 class GuideInstaller implements ApplicationRunner {
 
-    /** Conformance resources the server stores from the package; examples are not stored. */
+    /** Conformance resources the server stores from the package, in this order; examples are not stored. */
     static final List<String> INSTALLED_TYPES = List.of(
             "CodeSystem", "ValueSet", "StructureDefinition", "SearchParameter", "Questionnaire",
             "OperationDefinition", "Measure");
@@ -50,67 +60,87 @@ class GuideInstaller implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(GuideInstaller.class);
 
-    private final IPackageInstallerSvc installer;
+    private final IFhirSystemDao<Bundle, Meta> systemDao;
     private final IFhirResourceDao<ImplementationGuide> guideDao;
     private final GuidePackage guidePackage;
     private final JpaStorageSettings storageSettings;
     private final IResourceTableDao storedResources;
     private final ITermDeferredStorageSvc deferredTerminology;
+    private final ISearchParamRegistry searchParameters;
+    private final GuideValidatorModule validator;
+    private final ObjectProvider<ValidatorWarmUp> warmUp;
 
-    GuideInstaller(IPackageInstallerSvc installer, IFhirResourceDao<ImplementationGuide> guideDao,
+    GuideInstaller(IFhirSystemDao<Bundle, Meta> systemDao, IFhirResourceDao<ImplementationGuide> guideDao,
             GuidePackage guidePackage, JpaStorageSettings storageSettings, IResourceTableDao storedResources,
-            ITermDeferredStorageSvc deferredTerminology) {
-        this.installer = installer;
+            ITermDeferredStorageSvc deferredTerminology, ISearchParamRegistry searchParameters,
+            GuideValidatorModule validator, ObjectProvider<ValidatorWarmUp> warmUp) {
+        this.systemDao = systemDao;
         this.guideDao = guideDao;
         this.guidePackage = guidePackage;
         this.storageSettings = storageSettings;
         this.storedResources = storedResources;
         this.deferredTerminology = deferredTerminology;
+        this.searchParameters = searchParameters;
+        this.validator = validator;
+        this.warmUp = warmUp;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        byte[] contents = guidePackage.contents();
         List<ImplementationGuide> guides = guidePackage.resources(ImplementationGuide.class);
         if (guides.isEmpty()) {
             throw new IllegalStateException("The package " + guidePackage + " holds no ImplementationGuide resource");
         }
         ImplementationGuide guide = guides.get(0);
-        String digest = sha256(contents);
+        String digest = sha256(guidePackage.contents());
         if (alreadyInstalled(guide.getUrl(), digest)) {
             log.info("Implementation guide {} already installed (package sha256 {})", guidePackage, digest);
             return;
         }
 
         long started = System.nanoTime();
-        PackageInstallationSpec spec = new PackageInstallationSpec()
-                .setName(guidePackage.name())
-                .setVersion(guidePackage.version())
-                .setPackageContents(contents)
-                .setInstallMode(PackageInstallationSpec.InstallModeEnum.STORE_AND_INSTALL)
-                .setFetchDependencies(false)
-                // keep the guide's own ids (StructureDefinition/dosing-session), which the guide's references use
-                .setVersionPolicy(PackageInstallationSpec.VersionPolicyEnum.SINGLE_VERSION);
-        spec.setInstallResourceTypes(INSTALLED_TYPES);
+        guide.getDefinition().getResource().removeIf(entry -> entry.hasExample());
+        guide.getMeta().addTag(PACKAGE_DIGEST_SYSTEM, digest, "Installed package digest");
+        Bundle transaction = transaction(guide);
         boolean reindex = storageSettings.isMarkResourcesForReindexingUponSearchParameterChange();
         boolean emptyDatabase = storedResources.count() == 0;
         if (emptyDatabase) {
             storageSettings.setMarkResourcesForReindexingUponSearchParameterChange(false);
         }
         try {
-            installer.install(spec);
-            // HAPI stores the concepts of larger code systems from a scheduled job; the guide's are stored now, so
-            // that the codes its profiles bind to are validated against complete tables from the first request
+            systemDao.transaction(new SystemRequestDetails(), transaction);
             deferredTerminology.saveAllDeferred();
         } finally {
             storageSettings.setMarkResourcesForReindexingUponSearchParameterChange(reindex);
         }
+        searchParameters.forceRefresh();
+        // HAPI invalidates the validator's caches as each profile is written, before the transaction commits: a
+        // look-up meanwhile (the warm-up's) found no profile yet and kept the miss. Forgotten once the guide is
+        // committed and the warm-up has ended, so no validation can keep one.
+        warmUp.ifAvailable(ValidatorWarmUp::awaitEnd);
+        validator.invalidateCaches();
+        log.info("Implementation guide {} installed from {} ({} resources) in {} ms", guidePackage,
+                guidePackage.source(), transaction.getEntry().size(), (System.nanoTime() - started) / 1_000_000);
+    }
 
-        guide.getDefinition().getResource().removeIf(entry -> entry.hasExample());
-        guide.getMeta().addTag(PACKAGE_DIGEST_SYSTEM, digest, "Installed package digest");
-        guideDao.update(guide, new SystemRequestDetails());
-        log.info("Implementation guide {} installed from {} in {} ms", guidePackage, guidePackage.source(),
-                (System.nanoTime() - started) / 1_000_000);
+    /** Every installed resource of the package as an update by its id, the guide last. */
+    private Bundle transaction(ImplementationGuide guide) {
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        for (String type : INSTALLED_TYPES) {
+            for (Resource resource : guidePackage.resources(Resource.class)) {
+                if (resource.fhirType().equals(type)) {
+                    put(transaction, resource);
+                }
+            }
+        }
+        put(transaction, guide);
+        return transaction;
+    }
+
+    private static void put(Bundle transaction, Resource resource) {
+        String url = resource.fhirType() + "/" + resource.getIdPart();
+        transaction.addEntry().setFullUrl(url).setResource(resource).getRequest()
+                .setMethod(Bundle.HTTPVerb.PUT).setUrl(url);
     }
 
     private boolean alreadyInstalled(String url, String digest) {

@@ -5,15 +5,19 @@ import ca.uhn.fhir.context.support.IValidationSupport;
 import ca.uhn.fhir.interceptor.api.IInterceptorService;
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.jpa.dao.data.IResourceTableDao;
-import ca.uhn.fhir.jpa.packages.IPackageInstallerSvc;
 import ca.uhn.fhir.jpa.term.api.ITermDeferredStorageSvc;
 import ca.uhn.fhir.jpa.validation.ValidatorPolicyAdvisor;
 import ca.uhn.fhir.jpa.validation.ValidatorResourceFetcher;
+import ca.uhn.fhir.rest.server.util.ISearchParamRegistry;
 import ca.uhn.fhir.validation.FhirValidator;
 import org.hl7.fhir.common.hapi.validation.validator.WorkerContextValidationSupportAdapter;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ImplementationGuide;
+import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -42,11 +46,13 @@ public class IgConfig {
     }
 
     @Bean
-    GuideInstaller guideInstaller(IPackageInstallerSvc installer, DaoRegistry daoRegistry, GuidePackage guidePackage,
-            JpaStorageSettings storageSettings, IResourceTableDao storedResources,
-            ITermDeferredStorageSvc deferredTerminology) {
-        return new GuideInstaller(installer, daoRegistry.getResourceDao(ImplementationGuide.class), guidePackage,
-                storageSettings, storedResources, deferredTerminology);
+    GuideInstaller guideInstaller(IFhirSystemDao<Bundle, Meta> systemDao, DaoRegistry daoRegistry,
+            GuidePackage guidePackage, JpaStorageSettings storageSettings, IResourceTableDao storedResources,
+            ITermDeferredStorageSvc deferredTerminology, ISearchParamRegistry searchParameters,
+            GuideValidatorModule guideValidatorModule, ObjectProvider<ValidatorWarmUp> warmUp) {
+        return new GuideInstaller(systemDao, daoRegistry.getResourceDao(ImplementationGuide.class), guidePackage,
+                storageSettings, storedResources, deferredTerminology, searchParameters, guideValidatorModule,
+                warmUp);
     }
 
     @Bean
@@ -61,7 +67,7 @@ public class IgConfig {
      * HAPI looks its instance validator module up by type, and its own module still serves {@code $validate}.
      */
     @Bean
-    FhirValidator guideValidator(FhirContext fhirContext, IValidationSupport validationSupport,
+    GuideValidatorModule guideValidatorModule(FhirContext fhirContext, IValidationSupport validationSupport,
             WorkerContextValidationSupportAdapter workerContext, ValidatorResourceFetcher resourceFetcher,
             ValidatorPolicyAdvisor policyAdvisor, IInterceptorService interceptors) {
         PooledInstanceValidator module = new PooledInstanceValidator(fhirContext);
@@ -71,10 +77,15 @@ public class IgConfig {
         module.setBestPracticeWarningLevel(BestPracticeWarningLevel.Warning);
         // Its kept validators are forgotten when a StructureDefinition is written.
         interceptors.registerInterceptor(module);
+        return new GuideValidatorModule(module);
+    }
+
+    @Bean
+    FhirValidator guideValidator(FhirContext fhirContext, GuideValidatorModule guideValidatorModule) {
         FhirValidator validator = fhirContext.newValidator();
         validator.setValidateAgainstStandardSchema(false);
         validator.setValidateAgainstStandardSchematron(false);
-        validator.registerValidatorModule(module);
+        validator.registerValidatorModule(guideValidatorModule.module());
         return validator;
     }
 

@@ -61,9 +61,16 @@ final class ValidatorWarmUp implements SmartInitializingSingleton, ApplicationRu
     }
 
     @Override
-    public void run(ApplicationArguments args) throws InterruptedException {
+    public void run(ApplicationArguments args) {
+        awaitEnd();
+    }
+
+    /** Waits (up to two minutes) until the warm-up has ended. */
+    void awaitEnd() {
         try {
             warmUp.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
             log.warn("Validator warm-up did not finish ({}); the first writes will be slower", e.getClass().getSimpleName());
         }
