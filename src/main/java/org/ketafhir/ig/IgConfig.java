@@ -39,10 +39,10 @@ public class IgConfig {
         return GuidePackage.read(fhirContext, resources.getResource(properties.packageResource()));
     }
 
-    /** The R4 base terminology is read beside the context's start instead of by the first validation. */
+    /** The R4 base definitions are read beside the context's start: see {@link BaseDefinitionsPreload}. */
     @Bean
-    static BeanPostProcessor baseTerminologyPreload() {
-        return new BaseTerminologyPreload();
+    static BeanPostProcessor baseDefinitionsPreload() {
+        return new BaseDefinitionsPreload();
     }
 
     @Bean
