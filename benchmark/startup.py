@@ -11,9 +11,10 @@ no look at any readiness probe:
   ready     a PHQ-9 QuestionnaireResponse for a stored Patient is accepted (201): on KetaFHIR only once its score
             Observation is stored too (the guide installed, scoring loaded); the stock server does not score.
 Writes benchmark/results/<date>-startup.md and .json with the median and min-max of each. Standard library only.
-KetaFHIR is timed twice: by the README's run command (src/main/scripts/run, which starts with the class cache it made
+KetaFHIR is timed by the README's run command (src/main/scripts/run, which starts with the class cache it made
 for this build: an ahead-of-time cache on Java 25, a class-data-sharing archive on Java 17; `run prepare` makes it
-before the timed starts), and as `java -jar` of the extracted layout on the default Java, without a cache.
+before the timed starts), with --also-java by the run command on a second Java too (KETAFHIR_JAVA, e.g. a Java 17),
+and as `java -jar` of the extracted layout on the default Java, without a cache.
 Build the stock starter as shipped: its tag image/v8.8.0-1, `mvn package -DskipTests` (benchmark/README.md).
 """
 import argparse
@@ -45,10 +46,14 @@ def ketafhir():
     return command
 
 
-def run_command():
-    """KetaFHIR started by the README's run command, in the project folder, on a database in the work folder."""
+def run_command(java=None):
+    """KetaFHIR started by the README's run command, in the project folder, on a database in the work folder; with
+    `java`, on that Java (KETAFHIR_JAVA) instead of the one the command chooses."""
     def command(workdir, port):
-        return [RUN], database_env(workdir, port)
+        env = database_env(workdir, port)
+        if java:
+            env['KETAFHIR_JAVA'] = java
+        return [RUN], env
     return command
 
 
@@ -155,6 +160,8 @@ def summary(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--stock-war', help='the stock starter built as shipped (target/ROOT.war)')
+    parser.add_argument('--also-java', help='also time the run command on this Java executable (e.g. a Java 17, which '
+                        'starts with a class-data-sharing archive instead of the ahead-of-time cache)')
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--port', type=int, default=18280)
     parser.add_argument('--name', default=f'{datetime.date.today()}-startup')
@@ -165,7 +172,15 @@ def main():
     prepared = subprocess.run([RUN, 'prepare'], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True).stderr.strip().splitlines()[-1]
     print(prepared, flush=True)
-    servers = [('ketafhir, run command', run_command(), True), ('ketafhir, java -jar', ketafhir(), True)]
+    servers = [('ketafhir, run command', run_command(), True)]
+    if args.also_java:
+        also = subprocess.run([RUN, 'prepare'], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              text=True, env=dict(os.environ, KETAFHIR_JAVA=args.also_java)).stderr.strip().splitlines()[-1]
+        print(also, flush=True)
+        prepared += '; ' + also.removeprefix('ketafhir: ')
+        version = also.split('prepared for Java ')[1].split()[0] if 'prepared for Java ' in also else args.also_java
+        servers.append((f'ketafhir, run command on Java {version}', run_command(args.also_java), True))
+    servers.append(('ketafhir, java -jar', ketafhir(), True))
     if args.stock_war:
         servers.append(('stock HAPI 8.8.0 starter', stock(os.path.abspath(args.stock_war)), False))
     runs = {name: {'empty': [], 'existing': []} for name, _, _ in servers}
