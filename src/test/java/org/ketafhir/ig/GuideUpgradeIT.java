@@ -46,7 +46,7 @@ class GuideUpgradeIT {
 
     @Test
     void shouldInstallANewGuideVersionOverTheOldOneAndEnforceItFromTheFirstRequest() throws Exception {
-        Map<String, String> database = TestDatabase.fresh("guide-upgrade");
+        Map<String, String> database = TestDatabase.fresh("guide_upgrade");
         String before;
         try (ServerProcess first = ServerProcess.start("guide-upgrade-first", database)) {
             assertThat(first.log()).contains("Implementation guide ketafhir.ig#0.1.0 installed");
