@@ -157,6 +157,15 @@ def summary(values):
             'runs': [round(v, 1) for v in values]}
 
 
+def prepare(java=None):
+    """`run prepare` (on `java`, if given); returns what it said last: the Java and the cache it made."""
+    env = dict(os.environ, KETAFHIR_JAVA=java) if java else None
+    said = subprocess.run([RUN, 'prepare'], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, env=env).stderr.strip().splitlines()[-1]
+    print(said, flush=True)
+    return said
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--stock-war', help='the stock starter built as shipped (target/ROOT.war)')
@@ -169,14 +178,10 @@ def main():
     args = parser.parse_args()
 
     # builds when a source changed and makes the run command's start-up cache, so the timed starts do neither
-    prepared = subprocess.run([RUN, 'prepare'], cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True).stderr.strip().splitlines()[-1]
-    print(prepared, flush=True)
+    prepared = prepare()
     servers = [('ketafhir, run command', run_command(), True)]
     if args.also_java:
-        also = subprocess.run([RUN, 'prepare'], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              text=True, env=dict(os.environ, KETAFHIR_JAVA=args.also_java)).stderr.strip().splitlines()[-1]
-        print(also, flush=True)
+        also = prepare(args.also_java)
         prepared += '; ' + also.removeprefix('ketafhir: ')
         version = also.split('prepared for Java ')[1].split()[0] if 'prepared for Java ' in also else args.also_java
         servers.append((f'ketafhir, run command on Java {version}', run_command(args.also_java), True))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +31,9 @@ import org.ketafhir.testing.TestDatabase;
 
 /**
  * A new version of the guide on a database that already holds the old one and records written under it, as a
- * clinic upgrading the server meets it: the new package is installed at the next start (its digest differs), its
- * changed profile is enforced from the first request after ready (no validator cache keeps the old one), the records
+ * clinic upgrading the server meets it: the new package is installed at the next start (its digest differs), a
+ * write posted from the moment the port answers gets 503 until then and the changed profile's refusal after (no
+ * validator cache keeps the old one), the records
  * stored under the old guide stay, and a start with the same package again installs nothing.
  *
  * <p>The new version tightens one rule of the built package: a treatment consent must name the organization that
@@ -59,15 +61,18 @@ class GuideUpgradeIT {
         Path upgraded = upgradedPackage();
         Map<String, String> withUpgrade = new LinkedHashMap<>(database);
         withUpgrade.put("ketafhir.ig.package-resource", upgraded.toUri().toString());
-        try (ServerProcess second = ServerProcess.start("guide-upgrade-second", withUpgrade)) {
-            // the first write after ready already meets the new rule
-            HttpResponse<String> refused = post(second, "Consent", consent(false));
+        try (ServerProcess second = ServerProcess.startAndAwaitPort("guide-upgrade-second", withUpgrade)) {
+            // posted from the moment the port answers, as an interface engine does: 503 while the new guide is
+            // installed, then the new rule's refusal; never a consent stored under the old rule
+            HttpResponse<String> refused = postUntilReady(second, consent(false));
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
             assertThat(refused.body()).contains("OperationOutcome").contains("Consent.organization");
             assertThat(second.log()).contains("Implementation guide ketafhir.ig#0.2.0 installed");
 
             assertThat(post(second, "Consent", consent(true)).statusCode()).isEqualTo(201);
             assertThat(get(second, "Consent/" + before).statusCode()).isEqualTo(200);
+            // the old record and the one with its organization: nothing of the refused writes was stored
+            assertThat(JSON.readTree(get(second, "Consent?_summary=count").body()).path("total").asInt()).isEqualTo(2);
             JsonNode profile = JSON.readTree(get(second, "StructureDefinition/treatment-consent").body());
             assertThat(element(profile.path("snapshot"), "Consent.organization").path("min").asInt()).isEqualTo(1);
             JsonNode guides = JSON.readTree(get(second,
@@ -134,7 +139,7 @@ class GuideUpgradeIT {
                 return element;
             }
         }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        return MissingNode.getInstance();
     }
 
     /** The patient, the psychiatrist who obtained consent and the clinic the consent example refers to. */
@@ -161,6 +166,19 @@ class GuideUpgradeIT {
             consent.remove("organization");
         }
         return JSON.writeValueAsString(consent);
+    }
+
+    /** Posts the consent until the answer is no longer 503 (at most four minutes); every answer is 503 or final. */
+    private static HttpResponse<String> postUntilReady(ServerProcess server, String consent) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        while (true) {
+            HttpResponse<String> answer = post(server, "Consent", consent);
+            if (answer.statusCode() != 503 || System.nanoTime() > deadline) {
+                return answer;
+            }
+            assertThat(answer.body()).contains("OperationOutcome");
+            Thread.sleep(100);
+        }
     }
 
     private static HttpResponse<String> post(ServerProcess server, String type, String body) throws Exception {
