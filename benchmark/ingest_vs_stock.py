@@ -3,10 +3,10 @@
 
     python3 benchmark/ingest_vs_stock.py --stock-war /path/to/hapi-fhir-jpaserver-starter/target/ROOT.war
         [--before-jar <an older KetaFHIR jar>] [--variant 'NAME=--a.setting=value ...']... [--repeats 3]
-        [--patients 10] [--clients 1,2,4]
+        [--patients 10] [--clients 1,2,4] [--database h2|postgres]
 
-Each repeat starts every server once, in turn (the order rotates from one repeat to the next), each on a fresh H2
-database: KetaFHIR as packaged with everything on (guide check, scoring, dosing rules, outcome index, audit), the
+Each repeat starts every server once, in turn (the order rotates from one repeat to the next), each on a fresh
+database (an H2 file, or with --database postgres a new database on the local PostgreSQL server): KetaFHIR as packaged with everything on (guide check, scoring, dosing rules, outcome index, audit), the
 stock starter as shipped (`java -jar ROOT.war`, its own settings, run outside this project so that it reads none of
 KetaFHIR's), with --before-jar an older KetaFHIR build to measure a change, and with each --variant the current jar
 with some settings changed (one write-path lever undone, for instance) to measure what that setting is worth. Every server gets the same demo-clinic
@@ -32,13 +32,38 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (the main benchmark's server, bundle and ingest helpers)
 
 
-class StockServer(run.Server):
-    """The stock starter as shipped, in a folder of its own, on a fresh H2 file database."""
+PG_DATABASE = 'ketafhir_ingest_bench'
 
-    def __init__(self, war, port, xmx, workdir):
+
+def fresh_postgres_database():
+    """An empty PostgreSQL database on this machine's server (trust auth), the one every run of --database postgres
+    uses in turn; its JDBC URL."""
+    for sql in (f'DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)', f'CREATE DATABASE {PG_DATABASE}'):
+        subprocess.run(['psql', '-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', sql], check=True)
+    return f'jdbc:postgresql://127.0.0.1:5432/{PG_DATABASE}'
+
+
+def ketafhir_database_args(database):
+    if database == 'h2':
+        return []
+    return ['--spring.profiles.active=postgres', f'--spring.datasource.url={fresh_postgres_database()}',
+            '--spring.datasource.username=postgres']
+
+
+class StockServer(run.Server):
+    """The stock starter as shipped, in a folder of its own, on a fresh H2 file database or PostgreSQL database
+    (with the settings the starter's own documentation gives for PostgreSQL: its URL, driver and HAPI's dialect)."""
+
+    def __init__(self, war, port, xmx, workdir, database='h2'):
         self.base = f'http://127.0.0.1:{port}'
-        command = ['java', f'-Xmx{xmx}', '-jar', war, f'--server.port={port}',
-                   f'--spring.datasource.url=jdbc:h2:file:{workdir}/db/h2']
+        command = ['java', f'-Xmx{xmx}', '-jar', war, f'--server.port={port}']
+        if database == 'h2':
+            command.append(f'--spring.datasource.url=jdbc:h2:file:{workdir}/db/h2')
+        else:
+            command += [f'--spring.datasource.url={fresh_postgres_database()}', '--spring.datasource.username=postgres',
+                        '--spring.datasource.password=', '--spring.datasource.driver-class-name=org.postgresql.Driver',
+                        '--spring.jpa.properties.hibernate.dialect='
+                        'ca.uhn.fhir.jpa.model.dialect.HapiFhirPostgresDialect']
         self.log = open(os.path.join(workdir, 'server.log'), 'w')
         self.started = time.monotonic()
         self.process = run.subprocess.Popen(command, cwd=workdir, stdout=self.log, stderr=subprocess.STDOUT)
@@ -113,7 +138,8 @@ def markdown(report):
              f'Workload: the demo clinic{" without meta.profile (plain R4)" if report.get("workload") == "plain" else ""}, '
              f'{report["patients_per_run"]} patients per run (one transaction Bundle each, '
              f'about 135 resources), a different seed per client count, the same bundles for every server, each on a '
-             f'fresh H2 database after a {report["warmup_patients"]}-patient warm-up; {report["repeats"]} repeats, '
+             f'fresh {"PostgreSQL 15" if report.get("database") == "postgres" else "H2"} database after a '
+             f'{report["warmup_patients"]}-patient warm-up; {report["repeats"]} repeats, '
              'servers interleaved. Figures: median (min-max) of the repeats.', '',
              '| server | clients | resources/s | ratio to stock (medians) | failed bundles | client CPU s |',
              '|---|---|---|---|---|---|']
@@ -148,6 +174,9 @@ def main():
     parser.add_argument('--workload', choices=['demo', 'plain'], default='demo',
                         help='demo: the demo clinic as generated (every resource declares its guide profile); plain: '
                              'the same bundles as another system sends them, every meta.profile removed')
+    parser.add_argument('--database', choices=['h2', 'postgres'], default='h2',
+                        help='h2: a fresh H2 file database per run; postgres: a fresh database on the PostgreSQL server '
+                             'at 127.0.0.1:5432 (trust auth) per run, for both servers')
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument('--patients', type=int, default=10)
     parser.add_argument('--clients', default='1,2,4')
@@ -159,21 +188,26 @@ def main():
     args = parser.parse_args()
     war = os.path.abspath(args.stock_war)
 
-    configurations = [('KetaFHIR, everything on', lambda folder: run.Server(args.jar, args.port, args.xmx, [], folder), True),
-                      ('stock starter', lambda folder: StockServer(war, args.port, args.xmx, folder), False)]
+    db = args.database
+    configurations = [('KetaFHIR, everything on',
+                       lambda folder: run.Server(args.jar, args.port, args.xmx, ketafhir_database_args(db), folder),
+                       True),
+                      ('stock starter', lambda folder: StockServer(war, args.port, args.xmx, folder, db), False)]
     if args.before_jar:
         before = os.path.abspath(args.before_jar)
         configurations.insert(1, ('KetaFHIR before, everything on',
-                                  lambda folder: run.Server(before, args.port, args.xmx, [], folder), True))
+                                  lambda folder: run.Server(before, args.port, args.xmx, ketafhir_database_args(db),
+                                                            folder), True))
     for variant in args.variant:
         name, _, extra = variant.partition('=')
         if not name or not extra:
             parser.error(f'--variant {variant!r}: expected NAME=ARGS')
         configurations.insert(-1, (f'KetaFHIR, {name}',
-                                   lambda folder, extra=extra.split(): run.Server(args.jar, args.port, args.xmx, extra,
-                                                                                  folder), True))
+                                   lambda folder, extra=extra.split(): run.Server(
+                                       args.jar, args.port, args.xmx, ketafhir_database_args(db) + extra, folder),
+                                   True))
     report = {'date': datetime.datetime.now().astimezone().isoformat(timespec='seconds'), 'machine': run.machine(),
-              'workload': args.workload,
+              'workload': args.workload, 'database': db,
               'command': ' '.join(['python3', 'benchmark/ingest_vs_stock.py'] + sys.argv[1:]),
               'patients_per_run': args.patients, 'warmup_patients': args.warmup, 'repeats': args.repeats,
               'configurations': [c[0] for c in configurations], 'runs': {c[0]: [] for c in configurations}}

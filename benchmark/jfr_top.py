@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Where the request threads spend their time in a JFR recording (CPU samples of Tomcat's http-nio threads).
+"""Where the request threads spend their time in a JFR recording (CPU samples of Tomcat's http-nio threads and of
+the guide-check helpers that check a transaction's entries beside them).
 
     python3 benchmark/jfr_top.py benchmark/results/checks-on.jfr [--top 25]
 
@@ -37,7 +38,8 @@ def samples(path):
                           capture_output=True, text=True, check=True).stdout
     for event in text.split('jdk.ExecutionSample')[1:]:
         thread = re.search(r'sampledThread = "([^"]+)"', event)
-        if not thread or 'http-nio' not in thread.group(1):
+        # Tomcat's request threads, and the helpers that check a transaction's entries beside them
+        if not thread or not ('http-nio' in thread.group(1) or thread.group(1).startswith('guide-check-')):
             continue
         frames = re.findall(r'^\s+([\w.$<>]+)\(', event, re.MULTILINE)
         if frames:

@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ImplementationGuide;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r5.utils.validation.constants.BestPracticeWarningLevel;
+import org.ketafhir.server.FhirServerCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -106,5 +107,20 @@ public class IgConfig {
         // writes made by the server's own capabilities, not only REST requests.
         interceptors.registerInterceptor(interceptor);
         return interceptor;
+    }
+
+    /** A transaction's entries checked before its database transaction: see {@link TransactionEntryChecks}. */
+    @Bean
+    @ConditionalOnProperty(prefix = "ketafhir.ig", name = {"enforce", "check-before-transaction"},
+            havingValue = "true", matchIfMissing = true)
+    TransactionEntryChecks transactionEntryChecks(ProfileEnforcingInterceptor enforcement, IgProperties properties) {
+        return new TransactionEntryChecks(enforcement::check, properties.checkThreads());
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "ketafhir.ig", name = {"enforce", "check-before-transaction"},
+            havingValue = "true", matchIfMissing = true)
+    FhirServerCustomizer transactionEntryChecksEndpoint(TransactionEntryChecks checks) {
+        return server -> server.registerInterceptor(checks);
     }
 }

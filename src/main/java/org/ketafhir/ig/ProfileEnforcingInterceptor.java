@@ -13,6 +13,7 @@ import ca.uhn.fhir.validation.ValidationOptions;
 import ca.uhn.fhir.validation.ValidationResult;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.ketafhir.server.BulkImportWrites;
@@ -22,7 +23,8 @@ import org.ketafhir.server.BulkImportWrites;
  * or as an entry of a transaction (the storage pointcuts fire per entry, inside the database transaction, so a
  * refused entry rolls the whole transaction back). Each resource is validated once, against all the profiles it
  * must meet, by HAPI's instance validator over the JPA validation support (profiles snapshotted once at install,
- * kept in HAPI's validation caches). The outcome names the element of every error.
+ * kept in HAPI's validation caches). The outcome names the element of every error. A transaction's entries are
+ * checked before its database transaction, in parallel, and their results used here ({@link TransactionEntryChecks}).
  *
  * <p>The server's own writes (outcome scores, safety signals, DetectedIssues, audit events: all written as a
  * {@code SystemRequestDetails}) are not validated again: their factories are tested against the guide's profiles,
@@ -38,6 +40,8 @@ public class ProfileEnforcingInterceptor {
     private final FhirContext fhirContext;
     private final FhirValidator validator;
     private final GuideProfiles guideProfiles;
+    private final AtomicLong validated = new AtomicLong();
+    private final AtomicLong reused = new AtomicLong();
 
     ProfileEnforcingInterceptor(FhirContext fhirContext, FhirValidator validator, GuideProfiles guideProfiles) {
         this.fhirContext = fhirContext;
@@ -68,9 +72,12 @@ public class ProfileEnforcingInterceptor {
         if (profiles.isEmpty()) {
             return;
         }
-        ValidationOptions options = new ValidationOptions();
-        profiles.forEach(options::addProfile);
-        ValidationResult result = validator.validateWithResult(resource, options);
+        ValidationResult result = TransactionEntryChecks.reusable(request, resource, profiles, fhirContext);
+        if (result != null) {
+            reused.incrementAndGet();
+        } else {
+            result = validate(resource, profiles);
+        }
         List<SingleValidationMessage> errors = result.getMessages().stream()
                 .filter(message -> message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
                 .toList();
@@ -81,6 +88,32 @@ public class ProfileEnforcingInterceptor {
                     : fhirContext.getResourceType(resource);
             throw new UnprocessableEntityException(fhirContext, outcome(named, profiles, errors));
         }
+    }
+
+    /** A transaction entry's check before its database transaction ({@link TransactionEntryChecks}). */
+    TransactionEntryChecks.Checked check(IBaseResource resource) {
+        Set<String> profiles = guideProfiles.profilesFor(resource);
+        if (profiles.isEmpty()) {
+            return null;
+        }
+        String json = TransactionEntryChecks.json(fhirContext, resource);
+        return new TransactionEntryChecks.Checked(json, profiles, validate(resource, profiles));
+    }
+
+    private ValidationResult validate(IBaseResource resource, Set<String> profiles) {
+        validated.incrementAndGet();
+        ValidationOptions options = new ValidationOptions();
+        profiles.forEach(options::addProfile);
+        return validator.validateWithResult(resource, options);
+    }
+
+    /** Validations run, and checks made before a transaction that its writes used instead: for tests. */
+    long validations() {
+        return validated.get();
+    }
+
+    long reusedChecks() {
+        return reused.get();
     }
 
     private OperationOutcome outcome(String resource, Set<String> profiles,

@@ -62,6 +62,9 @@ class GuideInServerIT extends FhirServerTestBase {
     @Autowired
     private List<ApplicationRunner> startUpWork;
 
+    @Autowired
+    private ProfileEnforcingInterceptor enforcement;
+
     @Test
     void shouldWaitForTheValidatorWarmUpAfterTheOtherStartUpWorkNotBeforeIt() {
         // Spring Boot runs its ApplicationRunners in their order, ties in no fixed order: the guide's installation must
@@ -183,6 +186,80 @@ class GuideInServerIT extends FhirServerTestBase {
         assertThat(postJson("", json(transaction)).statusCode()).isEqualTo(422);
         Bundle found = parse(Bundle.class, getRaw("/Patient?identifier=urn:ketafhir:test%7C" + marker).body());
         assertThat(found.getEntry()).isEmpty();
+    }
+
+    @Test
+    void aTransactionsEntriesShouldBeCheckedOnceEachBeforeItsDatabaseTransaction() {
+        String marker = unique("checked-before");
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setFullUrl("urn:uuid:patient-" + marker).setResource(new Patient()
+                        .addIdentifier(new org.hl7.fhir.r4.model.Identifier().setSystem("urn:ketafhir:test").setValue(marker)))
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+        for (int i = 0; i < 3; i++) {
+            MedicationAdministration session = plainSession("6130");
+            session.addIdentifier().setSystem("urn:ketafhir:test").setValue(marker + "-" + i);
+            transaction.addEntry().setFullUrl("urn:uuid:session-" + marker + "-" + i).setResource(session)
+                    .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+        }
+        long validationsBefore = enforcement.validations();
+        long reusedBefore = enforcement.reusedChecks();
+
+        HttpResponse<String> response = postJson("", json(transaction));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        // the three sessions are profiled (the Patient is plain R4): each validated once, before the transaction,
+        // and that result used when it was stored
+        assertThat(enforcement.validations() - validationsBefore).isEqualTo(3);
+        assertThat(enforcement.reusedChecks() - reusedBefore).isEqualTo(3);
+    }
+
+    @Test
+    void aRefusedTransactionEntryShouldGetTheFindingsItGetsWhenPostedAlone() {
+        MedicationAdministration invalid = plainSession("6130");
+        invalid.getDosage().setDose(null);
+        HttpResponse<String> alone = postJson("/MedicationAdministration", json(invalid));
+
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setResource(plainSession("6130"))
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+        transaction.addEntry().setResource(invalid)
+                .getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("MedicationAdministration");
+        HttpResponse<String> inTransaction = postJson("", json(transaction));
+
+        assertThat(alone.statusCode()).isEqualTo(422);
+        assertThat(inTransaction.statusCode()).as(inTransaction.body()).isEqualTo(422);
+        List<String> findingsAlone = parse(OperationOutcome.class, alone.body()).getIssue().stream()
+                .map(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics).toList();
+        assertThat(findingsAlone).anySatisfy(finding -> assertThat(finding).contains("dose"));
+        assertThat(parse(OperationOutcome.class, inTransaction.body()).getIssue())
+                .extracting(OperationOutcome.OperationOutcomeIssueComponent::getDiagnostics)
+                .containsAll(findingsAlone);
+    }
+
+    @Test
+    void aConditionalCreateThatMatchesAStoredRecordShouldNotBeRefusedForTheBodyItDoesNotStore() {
+        String marker = unique("conditional");
+        MedicationAdministration stored = plainSession("6130");
+        stored.addIdentifier().setSystem("urn:ketafhir:test").setValue(marker);
+        HttpResponse<String> created = postJson("/MedicationAdministration", json(stored));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        MedicationAdministration withoutDose = plainSession("6130");
+        withoutDose.addIdentifier().setSystem("urn:ketafhir:test").setValue(marker);
+        withoutDose.getDosage().setDose(null);
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.addEntry().setResource(withoutDose).getRequest().setMethod(Bundle.HTTPVerb.POST)
+                .setUrl("MedicationAdministration").setIfNoneExist("identifier=urn:ketafhir:test|" + marker);
+        HttpResponse<String> response = postJson("", json(transaction));
+
+        // as HAPI stores nothing for a conditional create that matches, nothing of this body is checked
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Bundle answer = parse(Bundle.class, response.body());
+        assertThat(answer.getEntryFirstRep().getResponse().getStatus()).startsWith("200");
+        Bundle found = parse(Bundle.class,
+                getRaw("/MedicationAdministration?identifier=urn:ketafhir:test%7C" + marker).body());
+        assertThat(found.getEntry()).hasSize(1);
+        assertThat(((MedicationAdministration) found.getEntryFirstRep().getResource()).getDosage().hasDose()).isTrue();
     }
 
     /** {@code $validate} with a {@code profile} parameter works for every profile, on its valid example. */
