@@ -13,8 +13,13 @@ import ca.uhn.fhir.jpa.config.r4.JpaR4Config;
 import ca.uhn.fhir.jpa.config.util.HapiEntityManagerFactoryUtil;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.entity.StorageSettings;
+import com.zaxxer.hikari.HikariDataSource;
 import jakarta.persistence.EntityManagerFactory;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import javax.sql.DataSource;
+import org.hibernate.cfg.AvailableSettings;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
@@ -31,7 +36,8 @@ import org.springframework.orm.jpa.LocalContainerEntityManagerFactoryBean;
  * HAPI's JPA storage for R4: DAOs, search, terminology, Batch2 (bulk export) and the entity manager on the
  * Spring Boot {@link DataSource} (H2 files by default, PostgreSQL with the {@code postgres} profile).
  * Hibernate settings (dialect, batching) come from {@code spring.jpa.properties} in {@code config/application.yaml};
- * the schema is migrated before Hibernate starts ({@link SchemaMigration}).
+ * the schema is migrated before Hibernate starts ({@link SchemaMigration}). On H2, HAPI's lookup of a transaction's
+ * resource ids is rewritten so that H2 uses its index ({@link H2ResourceIdLookups}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(FhirServerProperties.class)
@@ -148,7 +154,12 @@ public class JpaStorageConfig {
                 HapiEntityManagerFactoryUtil.newEntityManagerFactory(beanFactory, fhirContext, storageSettings);
         factory.setPersistenceUnitName("HAPI_PU");
         factory.setDataSource(dataSource);
-        factory.setJpaPropertyMap(jpaProperties.getProperties());
+        Map<String, Object> properties = new HashMap<>(jpaProperties.getProperties());
+        if (dataSource instanceof HikariDataSource pool && pool.getJdbcUrl() != null
+                && pool.getJdbcUrl().toLowerCase(Locale.ROOT).startsWith("jdbc:h2:")) {
+            properties.put(AvailableSettings.STATEMENT_INSPECTOR, new H2ResourceIdLookups());
+        }
+        factory.setJpaPropertyMap(properties);
         return factory;
     }
 
