@@ -30,6 +30,11 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (the main benchmark's server, bundle and ingest helpers)
+from issuer import LocalIssuer  # noqa: E402
+
+# On PostgreSQL KetaFHIR runs only with a token issuer: a local one, whose token every client sends (the stock
+# starter ignores it).
+ISSUER = None
 
 
 PG_DATABASE = 'ketafhir_ingest_bench'
@@ -47,7 +52,7 @@ def ketafhir_database_args(database):
     if database == 'h2':
         return []
     return ['--spring.profiles.active=postgres', f'--spring.datasource.url={fresh_postgres_database()}',
-            '--spring.datasource.username=postgres']
+            '--spring.datasource.username=postgres'] + ISSUER.server_args()
 
 
 class StockServer(run.Server):
@@ -92,11 +97,12 @@ def one_run(name, start, audited, sets, warmup, folder):
     try:
         result['startup_to_ready_s'] = round(server.wait_ready(), 1)
         fhir = server.base + '/fhir'
-        run.ingest(fhir, warmup, 2, None, audited)
+        token = ISSUER.token if ISSUER else None
+        run.ingest(fhir, warmup, 2, token, audited)
         result['ingest'] = []
         for clients, files in sets:
             cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-            measured = run.ingest(fhir, files, clients, None, audited)
+            measured = run.ingest(fhir, files, clients, token, audited)
             cpu_after = resource.getrusage(resource.RUSAGE_SELF)
             measured['client_cpu_s'] = round((cpu_after.ru_utime - cpu_before.ru_utime)
                                              + (cpu_after.ru_stime - cpu_before.ru_stime), 2)
@@ -189,6 +195,9 @@ def main():
     war = os.path.abspath(args.stock_war)
 
     db = args.database
+    global ISSUER
+    if db == 'postgres':
+        ISSUER = LocalIssuer()
     configurations = [('KetaFHIR, everything on',
                        lambda folder: run.Server(args.jar, args.port, args.xmx, ketafhir_database_args(db), folder),
                        True),

@@ -66,7 +66,9 @@ def main():
                 break
         by_capability[capability] += 1
         # which KetaFHIR addition the sample runs under (outermost org.ketafhir frame), else HAPI's own path
-        feature = next((f for f in reversed(frames) if f.startswith('org.ketafhir.')), None)
+        # (the servlet filters every request passes through are not an addition's work)
+        feature = next((f for f in reversed(frames) if f.startswith('org.ketafhir.')
+                        and not f.endswith(('.doFilter', '.doFilterInternal'))), None)
         by_feature['org.ketafhir.' + feature.split('.')[2] if feature else 'stock HAPI request path'] += 1
     print(f'{total} CPU samples of request threads in {args.recording}\n')
     print('| share | where (innermost capability on the stack) |\n|---:|---|')
