@@ -3,14 +3,15 @@
 
     python3 benchmark/ingest_vs_stock.py --stock-war /path/to/hapi-fhir-jpaserver-starter/target/ROOT.war
         [--before-jar <an older KetaFHIR jar>] [--variant 'NAME=--a.setting=value ...']... [--repeats 3]
-        [--patients 10] [--clients 1,2,4] [--database h2|postgres]
+        [--patients 10] [--clients 1,2,4] [--database h2|postgres] [--workload demo|plain|hospital]
 
 Each repeat starts every server once, in turn (the order rotates from one repeat to the next), each on a fresh
 database (an H2 file, or with --database postgres a new database on the local PostgreSQL server): KetaFHIR as packaged with everything on (guide check, scoring, dosing rules, outcome index, audit), the
 stock starter as shipped (`java -jar ROOT.war`, its own settings, run outside this project so that it reads none of
 KetaFHIR's), with --before-jar an older KetaFHIR build to measure a change, and with each --variant the current jar
-with some settings changed (one write-path lever undone, for instance) to measure what that setting is worth. Every server gets the same demo-clinic
-transaction Bundles (about 135 resources each) after the same warm-up. A run's rate counts only the resources of
+with some settings changed (one write-path lever undone, for instance) to measure what that setting is worth. Every server gets the same transaction
+Bundles after the same warm-up: the demo clinic's (about 135 resources each), the same without meta.profile
+(--workload plain), or Synthea-like hospital bundles (--workload hospital, about 120 resources each). A run's rate counts only the resources of
 bundles answered 200; a KetaFHIR run ends when the audit of every resource posted is stored. The client's own CPU
 time (this process, which shares the machine) is reported beside each run. Standard library only; not part of
 `mvn verify`. Results: benchmark/results/<name>.md and .json.
@@ -31,6 +32,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run  # noqa: E402  (the main benchmark's server, bundle and ingest helpers)
 from issuer import LocalIssuer  # noqa: E402
+import hospital  # noqa: E402
 
 # On PostgreSQL KetaFHIR runs only with a token issuer: a local one, whose token every client sends (the stock
 # starter ignores it).
@@ -130,6 +132,11 @@ def strip_profiles(path):
         json.dump(bundle, f)
 
 
+WORKLOADS = {'demo': 'the demo clinic', 'plain': 'the demo clinic without meta.profile (plain R4)',
+             'hospital': 'Synthea-like hospital bundles (benchmark/hospital.py: encounters, vital signs, labs, '
+                         'diagnoses, prescriptions; plain R4)'}
+
+
 def spread(values):
     return f'{statistics.median(values):g} ({min(values):g}-{max(values):g})'
 
@@ -141,9 +148,9 @@ def markdown(report):
              f'Machine: {m["nproc"]} CPU ({m["cpu"]}), {m["ram_gb"]} GB RAM, {m["java"]}; load average at start '
              f'{", ".join(f"{x:.1f}" for x in m["load_average_at_start"])}.', '',
              f'Command: `{report["command"]}`', '',
-             f'Workload: the demo clinic{" without meta.profile (plain R4)" if report.get("workload") == "plain" else ""}, '
+             f'Workload: {WORKLOADS[report.get("workload", "demo")]}, '
              f'{report["patients_per_run"]} patients per run (one transaction Bundle each, '
-             f'about 135 resources), a different seed per client count, the same bundles for every server, each on a '
+             f'about {120 if report.get("workload") == "hospital" else 135} resources), a different seed per client count, the same bundles for every server, each on a '
              f'fresh {"PostgreSQL 15" if report.get("database") == "postgres" else "H2"} database after a '
              f'{report["warmup_patients"]}-patient warm-up; {report["repeats"]} repeats, '
              'servers interleaved. Figures: median (min-max) of the repeats.', '',
@@ -177,9 +184,10 @@ def main():
     parser.add_argument('--variant', action='append', default=[], metavar='NAME=ARGS',
                         help='the current jar with these extra command-line settings, e.g. '
                              '"index missing=--ketafhir.server.index-missing-fields=true"; repeatable')
-    parser.add_argument('--workload', choices=['demo', 'plain'], default='demo',
+    parser.add_argument('--workload', choices=['demo', 'plain', 'hospital'], default='demo',
                         help='demo: the demo clinic as generated (every resource declares its guide profile); plain: '
-                             'the same bundles as another system sends them, every meta.profile removed')
+                             'the same bundles as another system sends them, every meta.profile removed; hospital: '
+                             'Synthea-like hospital bundles (benchmark/hospital.py), plain R4 of no guide profile')
     parser.add_argument('--database', choices=['h2', 'postgres'], default='h2',
                         help='h2: a fresh H2 file database per run; postgres: a fresh database on the PostgreSQL server '
                              'at 127.0.0.1:5432 (trust auth) per run, for both servers')
@@ -223,8 +231,10 @@ def main():
     workdir = tempfile.mkdtemp(prefix='ketafhir-vs-stock-')
     try:
         clients = [int(c) for c in args.clients.split(',')]
-        sets = [(c, run.generate(args.jar, os.path.join(workdir, f'set-{c}'), 1000 + c, args.patients)) for c in clients]
-        warmup = run.generate(args.jar, os.path.join(workdir, 'warmup'), 1000, args.warmup)
+        make = (lambda folder, seed, n: hospital.generate(folder, seed, n)) if args.workload == 'hospital' else (
+            lambda folder, seed, n: run.generate(args.jar, folder, seed, n))
+        sets = [(c, make(os.path.join(workdir, f'set-{c}'), 1000 + c, args.patients)) for c in clients]
+        warmup = make(os.path.join(workdir, 'warmup'), 1000, args.warmup)
         if args.workload == 'plain':
             for files in [warmup] + [files for _, files in sets]:
                 for path in files:
