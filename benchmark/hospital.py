@@ -10,6 +10,7 @@ Deterministic for a seed. Standard library only.
 """
 import argparse
 import datetime
+import itertools
 import json
 import os
 import random
@@ -75,7 +76,7 @@ def hospital(seed):
 
 def patient_bundle(seed, index):
     rnd = random.Random(seed * 100_003 + index)
-    ids = (str(uuid.UUID(int=rnd.getrandbits(128), version=4)) for _ in iter(int, 1))
+    ids = (str(uuid.UUID(int=rnd.getrandbits(128), version=4)) for _ in itertools.count())
     organization = {'reference': f'Organization?identifier={SYNTHEA}|org-{seed}'}
     patient_id = next(ids)
     born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rnd.randrange(0, 365 * 60))

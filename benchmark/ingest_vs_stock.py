@@ -6,12 +6,14 @@
         [--patients 10] [--clients 1,2,4] [--database h2|postgres] [--workload demo|plain|hospital]
 
 Each repeat starts every server once, in turn (the order rotates from one repeat to the next), each on a fresh
-database (an H2 file, or with --database postgres a new database on the local PostgreSQL server): KetaFHIR as packaged with everything on (guide check, scoring, dosing rules, outcome index, audit), the
-stock starter as shipped (`java -jar ROOT.war`, its own settings, run outside this project so that it reads none of
-KetaFHIR's), with --before-jar an older KetaFHIR build to measure a change, and with each --variant the current jar
-with some settings changed (one write-path lever undone, for instance) to measure what that setting is worth. Every server gets the same transaction
-Bundles after the same warm-up: the demo clinic's (about 135 resources each), the same without meta.profile
-(--workload plain), or Synthea-like hospital bundles (--workload hospital, about 120 resources each). A run's rate counts only the resources of
+database (an H2 file, or with --database postgres a new database on the local PostgreSQL server): KetaFHIR as
+packaged with everything on (guide check, scoring, dosing rules, outcome index, audit), the stock starter as shipped
+(`java -jar ROOT.war`, its own settings, run outside this project so that it reads none of KetaFHIR's), with
+--before-jar an older KetaFHIR build to measure a change, and with each --variant the current jar with some settings
+changed (one write-path lever undone, for instance) to measure what that setting is worth. Every server gets the
+same transaction Bundles after the same warm-up: the demo clinic's (about 135 resources each), the same without
+meta.profile (--workload plain), or Synthea-like hospital bundles (--workload hospital, about 120 resources each).
+A run's rate counts only the resources of
 bundles answered 200; a KetaFHIR run ends when the audit of every resource posted is stored. The client's own CPU
 time (this process, which shares the machine) is reported beside each run. Standard library only; not part of
 `mvn verify`. Results: benchmark/results/<name>.md and .json.
@@ -150,8 +152,9 @@ def markdown(report):
              f'Command: `{report["command"]}`', '',
              f'Workload: {WORKLOADS[report.get("workload", "demo")]}, '
              f'{report["patients_per_run"]} patients per run (one transaction Bundle each, '
-             f'about {120 if report.get("workload") == "hospital" else 135} resources), a different seed per client count, the same bundles for every server, each on a '
-             f'fresh {"PostgreSQL 15" if report.get("database") == "postgres" else "H2"} database after a '
+             f'about {120 if report.get("workload") == "hospital" else 135} resources), a different seed per client '
+             'count, the same bundles for every server, each on a '
+             f'fresh {"PostgreSQL" if report.get("database") == "postgres" else "H2"} database after a '
              f'{report["warmup_patients"]}-patient warm-up; {report["repeats"]} repeats, '
              'servers interleaved. Figures: median (min-max) of the repeats.', '',
              '| server | clients | resources/s | ratio to stock (medians) | failed bundles | client CPU s |',
@@ -231,7 +234,7 @@ def main():
     workdir = tempfile.mkdtemp(prefix='ketafhir-vs-stock-')
     try:
         clients = [int(c) for c in args.clients.split(',')]
-        make = (lambda folder, seed, n: hospital.generate(folder, seed, n)) if args.workload == 'hospital' else (
+        make = hospital.generate if args.workload == 'hospital' else (
             lambda folder, seed, n: run.generate(args.jar, folder, seed, n))
         sets = [(c, make(os.path.join(workdir, f'set-{c}'), 1000 + c, args.patients)) for c in clients]
         warmup = make(os.path.join(workdir, 'warmup'), 1000, args.warmup)

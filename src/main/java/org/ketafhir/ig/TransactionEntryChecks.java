@@ -22,14 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeSystem;
-import org.hl7.fhir.r4.model.ConceptMap;
-import org.hl7.fhir.r4.model.ImplementationGuide;
-import org.hl7.fhir.r4.model.NamingSystem;
-import org.hl7.fhir.r4.model.Questionnaire;
-import org.hl7.fhir.r4.model.SearchParameter;
-import org.hl7.fhir.r4.model.StructureDefinition;
-import org.hl7.fhir.r4.model.ValueSet;
 
 /**
  * Checks the entries of a transaction Bundle against the guide's profiles before HAPI opens the transaction's
@@ -45,7 +37,8 @@ import org.hl7.fhir.r4.model.ValueSet;
  * not store (a conditional create that matched) is still not refused, and an entry whose check threw here is checked
  * again where its error belongs. Validation reads no record (references are not resolved), so it sees the same
  * server whether inside the transaction or before it; a transaction that writes conformance resources (profiles, code
- * lists, questionnaires) is left wholly to the in-transaction check, whose later entries see them.
+ * lists, questionnaires), or patches or deletes one, is left wholly to the in-transaction check, whose later entries
+ * see the change.
  *
  * <p>Helpers are never queued: when every helper is busy with other requests, the request thread checks its own
  * entries alone.
@@ -58,10 +51,9 @@ public class TransactionEntryChecks implements AutoCloseable {
 
     private static final String CHECKED = TransactionEntryChecks.class.getName() + ".checked";
 
-    /** Entries that change what validation itself sees. */
-    private static final Set<Class<?>> CONFORMANCE = Set.of(StructureDefinition.class, ValueSet.class,
-            CodeSystem.class, ConceptMap.class, NamingSystem.class, Questionnaire.class, ImplementationGuide.class,
-            SearchParameter.class);
+    /** Resource types whose writes change what validation itself sees. */
+    private static final Set<String> CONFORMANCE_TYPES = Set.of("StructureDefinition", "ValueSet", "CodeSystem",
+            "ConceptMap", "NamingSystem", "Questionnaire", "ImplementationGuide", "SearchParameter");
 
     /** A resource's check: the JSON and the profiles it was checked for, and what the validator found. */
     record Checked(String json, Set<String> profiles, ValidationResult result) {}
@@ -95,21 +87,36 @@ public class TransactionEntryChecks implements AutoCloseable {
         }
         List<IBaseResource> writes = new ArrayList<>();
         for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
-            IBaseResource resource = entry.getResource();
-            if (resource == null || !entry.hasRequest()) {
+            if (!entry.hasRequest()) {
                 continue;
             }
-            if (CONFORMANCE.contains(resource.getClass())) {
+            IBaseResource resource = entry.getResource();
+            if (changesConformance(resource, entry.getRequest().getUrl())) {
                 return;
             }
             Bundle.HTTPVerb method = entry.getRequest().getMethod();
-            if (method == Bundle.HTTPVerb.POST || method == Bundle.HTTPVerb.PUT) {
+            if (resource != null && (method == Bundle.HTTPVerb.POST || method == Bundle.HTTPVerb.PUT)) {
                 writes.add(resource);
             }
         }
         if (!writes.isEmpty()) {
             request.getUserData().put(CHECKED, checkAll(writes));
         }
+    }
+
+    /** An entry that writes, patches or deletes a conformance resource (its body, or the type its URL names). */
+    private static boolean changesConformance(IBaseResource resource, String url) {
+        if (resource != null && CONFORMANCE_TYPES.contains(resource.fhirType())) {
+            return true;
+        }
+        if (url == null) {
+            return false;
+        }
+        int end = 0;
+        while (end < url.length() && Character.isLetter(url.charAt(end))) {
+            end++;
+        }
+        return CONFORMANCE_TYPES.contains(url.substring(0, end));
     }
 
     /** Each resource's check, by identity; a resource whose check threw, or that needs none, is absent. */
@@ -137,11 +144,18 @@ public class TransactionEntryChecks implements AutoCloseable {
             }
         }
         drain.run();
-        try {
-            finished.await();
-        } catch (InterruptedException interrupted) {
+        // Always waits for the helpers: the transaction must not start while one still reads its resources.
+        boolean interrupted = false;
+        while (true) {
+            try {
+                finished.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-            return Map.of();
         }
         Map<IBaseResource, Checked> checked = new IdentityHashMap<>();
         for (int i = 0; i < results.length; i++) {

@@ -11,8 +11,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.StructureDefinition;
 import org.junit.jupiter.api.Test;
 
 class TransactionEntryChecksTest {
@@ -111,5 +117,53 @@ class TransactionEntryChecksTest {
             release.countDown();
             other.join(5000);
         }
+    }
+
+    @Test
+    void aTransactionThatChangesAProfileOrCodeListShouldBeLeftToTheCheckInsideIt() {
+        AtomicInteger checks = new AtomicInteger();
+        Function<IBaseResource, TransactionEntryChecks.Checked> check = resource -> {
+            checks.incrementAndGet();
+            return checked(resource);
+        };
+        try (TransactionEntryChecks entryChecks = new TransactionEntryChecks(check, 1)) {
+            assertThat(checkedBefore(entryChecks, transaction(Bundle.HTTPVerb.POST, "Patient", new Patient()))).isTrue();
+            assertThat(checks.get()).isEqualTo(2);
+
+            assertThat(checkedBefore(entryChecks, transaction(Bundle.HTTPVerb.PUT, "StructureDefinition/x",
+                    new StructureDefinition()))).isFalse();
+            assertThat(checkedBefore(entryChecks, transaction(Bundle.HTTPVerb.DELETE, "ValueSet/x", null))).isFalse();
+            assertThat(checkedBefore(entryChecks,
+                    transaction(Bundle.HTTPVerb.DELETE, "CodeSystem?url=http://example.org/cs", null))).isFalse();
+            assertThat(checks.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aBatchShouldNotBeCheckedBeforehand() {
+        try (TransactionEntryChecks entryChecks = new TransactionEntryChecks(TransactionEntryChecksTest::checked, 1)) {
+            Bundle batch = transaction(Bundle.HTTPVerb.POST, "Patient", new Patient()).setType(Bundle.BundleType.BATCH);
+            assertThat(checkedBefore(entryChecks, batch)).isFalse();
+        }
+    }
+
+    /** An Observation posted, then an entry of the given method, URL and body. */
+    private static Bundle transaction(Bundle.HTTPVerb method, String url, IBaseResource resource) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        bundle.addEntry().setResource(new Observation().setId("o0")).getRequest()
+                .setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
+        Bundle.BundleEntryComponent entry = bundle.addEntry();
+        if (resource != null) {
+            entry.setResource((org.hl7.fhir.r4.model.Resource) resource.setId("e1"));
+        }
+        entry.getRequest().setMethod(method).setUrl(url);
+        return bundle;
+    }
+
+    private static boolean checkedBefore(TransactionEntryChecks entryChecks, Bundle bundle) {
+        SystemRequestDetails request = new SystemRequestDetails();
+        request.setResource(bundle);
+        entryChecks.beforeTransaction(request, RestOperationTypeEnum.TRANSACTION);
+        return !request.getUserData().isEmpty();
     }
 }
